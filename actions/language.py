@@ -1,0 +1,155 @@
+"""The project's spaCy pipeline as the actions use it: loading and small readers.
+
+Reads only; knows nothing about questions. actions/answers.py decides what the
+spans mean for the open question.
+"""
+import re
+from functools import lru_cache
+from typing import Iterable, List, Optional
+
+import spacy
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from actions import settings
+
+ANSWER_SPANS_KEY = "answers"
+
+NEGATION_CUES = frozenset({"no", "not", "never", "without", "none", "nothing", "nobody", "neither", "nor"})
+CLAUSE_BREAKS = frozenset(
+    {".", ",", ";", ":", "!", "?", "but", "although", "though", "however", "except", "because"}
+)
+# "no" right before one of these is the answer "no", not a negation of what follows:
+# "no they're not small", "no it had already spread".
+ANSWER_NO_BEFORE = frozenset({"i", "it", "they", "we", "she", "he", "you", "that", "this", "there"})
+UNSURE_LABEL = "UNSURE"
+
+_UNITS = {"year": 1.0, "yr": 1.0, "decade": 10.0, "month": 1 / 12, "mo": 1 / 12, "mth": 1 / 12, "week": 1 / 52}
+_SMALL_NUMBERS = {
+    "zero": 0, "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "couple": 2,
+}
+_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+}
+
+
+@lru_cache(maxsize=1)
+def pipeline() -> spacy.language.Language:
+    """Loads the saved pipeline once per process (about a second)."""
+    if not settings.SPACY_PIPELINE_PATH.exists():
+        raise RuntimeError(
+            f"spaCy pipeline missing at {settings.SPACY_PIPELINE_PATH}; run `make pipeline`."
+        )
+    return spacy.load(settings.SPACY_PIPELINE_PATH)
+
+
+def parse(text: str) -> Doc:
+    return pipeline()(text or "")
+
+
+def spans(doc: Doc, labels: Iterable[str]) -> List[Span]:
+    """Spans with these labels, longest first wins where they overlap, in text order."""
+    wanted = set(labels)
+    found = [span for span in doc.spans[ANSWER_SPANS_KEY] if span.label_ in wanted]
+    return sorted(filter_spans(found), key=lambda span: span.start)
+
+
+def ids(found: Iterable[Span]) -> List[str]:
+    """Distinct pattern ids, in order of first mention."""
+    seen: List[str] = []
+    for span in found:
+        if span.id_ not in seen:
+            seen.append(span.id_)
+    return seen
+
+
+def _clause_before(span: Span) -> List:
+    """The tokens before the span in its clause, nearest first."""
+    before = []
+    for token in reversed(span.doc[: span.start]):
+        if token.norm_.lower() in CLAUSE_BREAKS:
+            break
+        before.append(token)
+    return before
+
+
+def is_negated(span: Span) -> bool:
+    """True when a negation cue stands earlier in the same clause ("no one mentioned surgery")."""
+    for token in _clause_before(span):
+        word = token.norm_.lower()
+        if word == "no" and token.i + 1 < len(token.doc) and token.doc[token.i + 1].norm_.lower() in ANSWER_NO_BEFORE:
+            return False
+        if word in NEGATION_CUES:
+            return True
+    return False
+
+
+def is_doubted(span: Span) -> bool:
+    """True when an "unsure" phrase stands earlier in the same clause ("not sure if they're small")."""
+    unsure_tokens = {
+        index
+        for found in span.doc.spans[ANSWER_SPANS_KEY]
+        if found.label_ == UNSURE_LABEL
+        for index in range(found.start, found.end)
+    }
+    return any(token.i in unsure_tokens for token in _clause_before(span))
+
+
+def number_value(text: str) -> Optional[float]:
+    """A number written in digits or words: "58", "6.5", "sixty", "iii"."""
+    word = text.lower().strip()
+    if re.fullmatch(r"\d+(\.\d+)?", word):
+        return float(word)
+    if word in _SMALL_NUMBERS:
+        return float(_SMALL_NUMBERS[word])
+    if word in _TENS:
+        return float(_TENS[word])
+    return None
+
+
+def numbers(doc: Doc, skip: Iterable[Span] = ()) -> List[float]:
+    """Every number in the text; "sixty-eight" and "sixty eight" count as 68.
+
+    Numbers inside the `skip` spans are left out ("five" in "more than five").
+    """
+    values: List[float] = []
+    skipped = {index for span in skip for index in range(span.start, span.end)}
+    tokens = [t for t in doc if t.text != "-" and t.i not in skipped]
+    index = 0
+    while index < len(tokens):
+        word = tokens[index].norm_.lower()
+        if word in _TENS and index + 1 < len(tokens):
+            unit = _SMALL_NUMBERS.get(tokens[index + 1].norm_.lower())
+            if unit is not None and 1 <= unit <= 9:
+                values.append(float(_TENS[word] + unit))
+                index += 2
+                continue
+        if tokens[index].like_num or word in _TENS or (word in _SMALL_NUMBERS and word not in {"a", "an", "couple"}):
+            value = number_value(word.replace(",", ""))
+            if value is not None:
+                values.append(value)
+        index += 1
+    return values
+
+
+def duration_in_years(span: Span) -> Optional[float]:
+    """Reads a DURATION span: "18 months" -> 1.5, "a year and a half" -> 1.5, "5 or 6 years" -> 5.5."""
+    words = re.findall(r"\d+(?:\.\d+)?|[a-z]+", span.text.lower())
+    unit = next((_UNITS[w.rstrip("s")] for w in words if w.rstrip("s") in _UNITS), None)
+    if unit is None:
+        return None
+    amounts = [number_value(w) for w in words if w not in {"a", "an"}]
+    amounts = [a for a in amounts if a is not None]
+    if words[0] == "half":
+        amounts = [0.5]
+    elif not amounts and words[0] in {"a", "an"}:
+        amounts = [1.0]
+    if "half" in words and words[0] != "half" and amounts:
+        amounts = [amounts[0] + 0.5]
+    if not amounts:
+        return None
+    return round(sum(amounts) / len(amounts) * unit, 2)

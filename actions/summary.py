@@ -1,0 +1,138 @@
+"""The closing summary: what the person told us and the topics to raise with the team.
+
+All wording and every rule that picks a topic live in content/summary.yml; this
+module only matches the answers against those rules and fills the placeholders.
+"""
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, List, Mapping, NamedTuple, Sequence, Text
+
+import yaml
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import settings
+from actions.candidacy_form import ANSWER_SLOTS
+
+A_NUMBER = "a_number"
+
+
+class Section(NamedTuple):
+    heading: Text
+    lines: List[Text]
+
+
+class Summary(NamedTuple):
+    sections: List[Section]
+    topic_ids: List[Text]
+
+
+@lru_cache(maxsize=4)
+def load_content(path: Path = settings.SUMMARY_CONTENT_PATH) -> Dict[Text, Any]:
+    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+
+
+def value_matches(answer: Any, wanted: Sequence[Text]) -> bool:
+    """An answer matches when it (or, for a list, any element of it) is wanted."""
+    if answer is None:
+        return False
+    if isinstance(answer, list):
+        return any(item in wanted for item in answer)
+    if A_NUMBER in wanted and isinstance(answer, (int, float)) and not isinstance(answer, bool):
+        return True
+    return str(answer) in wanted
+
+
+def applies(item: Mapping[Text, Any], answers: Mapping[Text, Any]) -> bool:
+    every = item.get("when") or {}
+    any_of = item.get("when_any") or {}
+    return all(value_matches(answers.get(slot), values) for slot, values in every.items()) and (
+        not any_of or any(value_matches(answers.get(slot), values) for slot, values in any_of.items())
+    )
+
+
+def join_names(names: Sequence[Text], text: Mapping[Text, Text]) -> Text:
+    if len(names) < 2:
+        return "".join(names)
+    return text["list_separator"].join(names[:-1]) + text["list_last_separator"] + names[-1]
+
+
+def format_years(years: Any) -> Text:
+    if not isinstance(years, (int, float)) or isinstance(years, bool):
+        return ""
+    rounded = round(float(years), 1)
+    return str(int(rounded)) if rounded == int(rounded) else str(rounded)
+
+
+def fill(template: Text, answers: Mapping[Text, Any], content: Mapping[Text, Any]) -> Text:
+    areas = [a for a in answers.get("symptom_areas") or [] if a in content["area_names"]]
+    return template.format(
+        areas=join_names([content["area_names"][a] for a in areas], content["text"]),
+        years=format_years(answers.get("years_to_metastasis")),
+    )
+
+
+def told_me_line(slot: Text, answer: Any, phrases: Mapping[Text, Text]) -> Text:
+    if slot == "symptom_areas":
+        return phrases["unsure"] if answer == ["unsure"] else phrases["listed"]
+    if slot == "years_to_metastasis" and answer != "unsure":
+        return phrases[A_NUMBER]
+    return phrases[str(answer)]
+
+
+def told_me_lines(answers: Mapping[Text, Any], content: Mapping[Text, Any]) -> List[Text]:
+    return [
+        fill(told_me_line(slot, answers[slot], content["told_me"][slot]), answers, content)
+        for slot in ANSWER_SLOTS
+        if answers.get(slot) is not None
+    ]
+
+
+def chosen(items: Sequence[Mapping[Text, Any]], answers: Mapping[Text, Any]) -> List[Mapping[Text, Any]]:
+    picked = [item for item in items if not item.get("default") and applies(item, answers)]
+    return picked or [item for item in items if item.get("default")]
+
+
+def compose_summary(answers: Mapping[Text, Any], content: Mapping[Text, Any]) -> Summary:
+    text = content["text"]
+    topics = chosen(content["topics"], answers)
+    specialists = chosen(content["specialists"], answers)
+
+    def lines(items):
+        return [fill(item["text"], answers, content) for item in items]
+
+    sections = [
+        Section(text["told_me_heading"], told_me_lines(answers, content)),
+        Section(text["topics_heading"], lines(topics)),
+        Section(text["specialists_heading"], lines(specialists)),
+        Section(text["balance_heading"], lines(content["balance"])),
+    ]
+    return Summary(sections, [topic["id"] for topic in topics])
+
+
+def summary_messages(summary: Summary, content: Mapping[Text, Any]) -> List[Text]:
+    """The intro, one message per section, and the closing words."""
+    text = content["text"]
+    bodies = [
+        "\n".join([section.heading, *(text["bullet"] + line for line in section.lines)])
+        for section in summary.sections
+        if section.lines
+    ]
+    return [text["intro"], *bodies, text["closing"]]
+
+
+class ActionBuildSummary(Action):
+    def name(self) -> Text:
+        return "action_build_summary"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        content = load_content()
+        answers = {slot: tracker.get_slot(slot) for slot in ANSWER_SLOTS}
+        summary = compose_summary(answers, content)
+        for message in summary_messages(summary, content):
+            dispatcher.utter_message(text=message)
+        return [SlotSet("summary_topics", summary.topic_ids)]

@@ -1,0 +1,73 @@
+"""Builds the project's spaCy pipeline: spacy.blank("en") plus rule components.
+
+No official spaCy model can be downloaded here, so the pipeline is made from the
+vocabulary in nlp/patterns.yml and saved to disk, where Rasa's SpacyNLP and the
+action server both load it with spacy.load(path).
+
+- span_ruler  (doc.spans["answers"]): every label, overlaps kept, so each open
+  question can pick the labels that matter to it.
+- entity_ruler (doc.ents): the clinical entity types that make sense without
+  context, so Rasa's SpacyEntityExtractor can surface them.
+"""
+import argparse
+import shutil
+from pathlib import Path
+
+import spacy
+import yaml
+
+ANSWER_SPANS_KEY = "answers"
+ENTITY_LABELS = ("AGE", "DURATION", "BODY_SITE", "RECEPTOR", "GRADE")
+
+
+def load_patterns(path: Path) -> list:
+    """Turns the label -> id -> patterns file into spaCy ruler patterns."""
+    vocabulary = yaml.safe_load(path.read_text(encoding="utf-8"))
+    tokenizer = spacy.blank("en").tokenizer
+    patterns = []
+    for label, ids in vocabulary.items():
+        for pattern_id, entries in ids.items():
+            for entry in entries:
+                patterns.append(
+                    {
+                        "label": label,
+                        "id": str(pattern_id),
+                        "pattern": _as_token_pattern(entry, tokenizer),
+                    }
+                )
+    return patterns
+
+
+def _as_token_pattern(entry, tokenizer) -> list:
+    # Phrases become NORM token patterns so "can't", "cannot" and "can not" all match.
+    if isinstance(entry, list):
+        return entry
+    return [{"NORM": token.norm_} for token in tokenizer(str(entry))]
+
+
+def build(patterns_path: Path):
+    nlp = spacy.blank("en")
+    patterns = load_patterns(patterns_path)
+    span_ruler = nlp.add_pipe(
+        "span_ruler", config={"spans_key": ANSWER_SPANS_KEY, "validate": True}
+    )
+    span_ruler.add_patterns(patterns)
+    entity_ruler = nlp.add_pipe("entity_ruler", config={"validate": True})
+    entity_ruler.add_patterns([p for p in patterns if p["label"] in ENTITY_LABELS])
+    return nlp
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--patterns", type=Path, default=Path("nlp/patterns.yml"))
+    parser.add_argument("--output", type=Path, required=True)
+    args = parser.parse_args()
+    nlp = build(args.patterns)
+    if args.output.exists():
+        shutil.rmtree(args.output)
+    nlp.to_disk(args.output)
+    print(f"Saved spaCy pipeline {nlp.pipe_names} to {args.output}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Starts the action server and the Rasa server in the foreground.
+# Ctrl-C, or SIGTERM to this process group, stops both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ -z "${RASA_API_TOKEN:-}" ]; then
+  RASA_API_TOKEN="$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))')"
+  echo "RASA_API_TOKEN was not set; generated one for this run:"
+  echo "  $RASA_API_TOKEN"
+fi
+export RASA_API_TOKEN
+
+children=()
+stop() {
+  trap - INT TERM EXIT
+  for pid in "${children[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap 'stop; exit 130' INT
+trap 'stop; exit 143' TERM
+trap stop EXIT
+
+# rasa-sdk reads its listening address from SANIC_HOST.
+SANIC_HOST="$ACTIONS_HOST" .venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" &
+children+=($!)
+
+.venv/bin/rasa run --model models --endpoints endpoints.yml --credentials credentials.yml \
+  --interface "$RASA_HOST" --port "$RASA_PORT" --enable-api --auth-token "$RASA_API_TOKEN" &
+children+=($!)
+
+cat <<MSG
+
+The assistant is starting (about 20 seconds). When "Rasa server is up and running" shows, chat with:
+
+  curl -s -X POST http://$RASA_HOST:$RASA_PORT/webhooks/rest/webhook \\
+       -H 'Content-Type: application/json' -d '{"sender": "me", "message": "hello"}'
+
+or, in another terminal:  .venv/bin/rasa shell --endpoints endpoints.yml
+Press Ctrl-C to stop.
+
+MSG
+
+# Exit as soon as either server dies, so a crash is never silent.
+wait -n

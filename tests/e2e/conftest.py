@@ -1,0 +1,122 @@
+"""Starts the real action server and Rasa server once for the end-to-end tests."""
+import os
+import secrets
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+PROJECT = Path(__file__).resolve().parents[2]
+VENV_BIN = PROJECT / ".venv" / "bin"
+START_TIMEOUT_S = 180
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until(check, what: str, processes, logs):
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        for process, log in zip(processes, logs):
+            if process.poll() is not None:
+                raise RuntimeError(f"{what}: a server exited early:\n{Path(log).read_text()[-4000:]}")
+        try:
+            if check():
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(1)
+    raise RuntimeError(f"{what} not ready after {START_TIMEOUT_S} s")
+
+
+class Servers:
+    def __init__(self, rasa_url: str, token: str, log_dir: Path):
+        self.rasa_url = rasa_url
+        self.token = token
+        self.log_dir = log_dir
+
+    def send(self, sender: str, message: str) -> list:
+        response = requests.post(
+            f"{self.rasa_url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": message},
+            timeout=60,
+        )
+        response.raise_for_status()
+        return response.json()
+
+    def tracker(self, sender: str) -> dict:
+        response = requests.get(
+            f"{self.rasa_url}/conversations/{sender}/tracker",
+            params={"token": self.token},
+            timeout=30,
+        )
+        response.raise_for_status()
+        return response.json()
+
+    def logs(self) -> str:
+        return "\n".join(p.read_text() for p in sorted(self.log_dir.glob("*.log")))
+
+
+@pytest.fixture(autouse=True)
+def no_network():
+    """These tests talk to the real servers on 127.0.0.1: lift the unit tests' network guard."""
+    yield
+
+
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory):
+    work = tmp_path_factory.mktemp("servers")
+    rasa_port, actions_port = free_port(), free_port()
+    token = secrets.token_urlsafe(24)
+    env = {
+        **os.environ,
+        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{actions_port}/webhook",
+        "SANIC_HOST": "127.0.0.1",
+        "TRACKER_DB": str(work / "conversations.db"),
+        "RASA_TELEMETRY_ENABLED": "false",
+    }
+    action_log, rasa_log = work / "actions.log", work / "rasa.log"
+    commands = [
+        ([str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(actions_port)], action_log),
+        (
+            [
+                str(VENV_BIN / "rasa"), "run", "--model", "models", "--endpoints", "endpoints.yml",
+                "--credentials", "credentials.yml", "--interface", "127.0.0.1", "--port", str(rasa_port),
+                "--enable-api", "--auth-token", token,
+            ],
+            rasa_log,
+        ),
+    ]
+    processes = []
+    for command, log in commands:
+        processes.append(
+            subprocess.Popen(command, cwd=PROJECT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+        )
+    logs = [action_log, rasa_log]
+    try:
+        rasa_url = f"http://127.0.0.1:{rasa_port}"
+        wait_until(
+            lambda: requests.get(f"http://127.0.0.1:{actions_port}/health", timeout=2).ok,
+            "action server", processes, logs,
+        )
+        wait_until(
+            lambda: requests.get(f"{rasa_url}/status", params={"token": token}, timeout=2)
+            .json()
+            .get("model_file"),
+            "Rasa server", processes, logs,
+        )
+        yield Servers(rasa_url, token, work)
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
