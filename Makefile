@@ -49,9 +49,9 @@ pipeline: $(PIPELINE_STAMP) ## Build the project's spaCy pipeline from nlp/patte
 # The stamp takes the time training started, so an edit made during training
 # still triggers the next one.
 $(MODEL_STAMP): $(STAMP) $(TRAINING_INPUTS)
-	@mkdir -p models && touch models/.training
-	$(RASA) train --force --fixed-model-name candidacy --out models
-	@mv models/.training $@
+	@started="$$(date '+%Y-%m-%d %H:%M:%S.%N')"; \
+	  $(RASA) train --force --fixed-model-name candidacy --out models && \
+	  touch -d "$$started" $@
 
 train: $(MODEL_STAMP) ## Train the model when data or config changed since the last one
 

@@ -167,9 +167,12 @@ def read_age_65_or_older(doc: Doc, intent: Optional[str]) -> Optional[str]:
     if stated_group:
         return stated_group
     low, high = settings.AGE_RANGE
-    ages = [n for n in language.numbers(doc) if low <= n <= high]
+    stated = language.numbers(doc)
+    ages = [n for n in stated if low <= n <= high]
     if ages:
         return single(["yes" if age >= 65 else "no" for age in ages])
+    if stated:
+        return None  # an implausible age ("i'm 150") is not understood, not read as yes/no
     if says_unsure(doc):
         return UNSURE
     return polar_reading(doc) or intent_reading(intent)

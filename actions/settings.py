@@ -13,9 +13,9 @@ SUMMARY_CONTENT_PATH = PROJECT_ROOT / "content" / "summary.yml"
 FORM_NAME = "candidacy_form"
 
 # Intents that are never an answer to the open question: the form hands them to
-# the rules (an explanation, later a glossary entry or an urgent warning) and
-# keeps the question open. Below this confidence the message is read as an answer.
-DIGRESSION_INTENTS = frozenset({"ask_why"})
+# the rules (an explanation, a pause, later a glossary entry or an urgent warning)
+# and keeps the question open. Below this confidence the message is read as an answer.
+DIGRESSION_INTENTS = frozenset({"ask_why", "goodbye", "thank"})
 DIGRESSION_MIN_CONFIDENCE = 0.6
 
 # Button payloads carry the chosen value in this entity: /inform{"answer": "yes"}.

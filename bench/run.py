@@ -139,8 +139,9 @@ def plain(value: Any) -> Any:
 
 
 async def measure_capture(
-    heldout: Dict[str, List[Dict[str, Any]]], overlaps: Dict[str, str], notes: List[str]
-) -> Dict[str, Any]:
+    heldout: Dict[str, List[Dict[str, Any]]], overlaps: Dict[str, str], notes: List[str], results: Dict[str, Any]
+) -> None:
+    """Fills `results` question by question, so a crash keeps what was measured."""
     from rasa.core.agent import Agent
     from rasa_sdk import Tracker
     from rasa_sdk.forms import REQUESTED_SLOT
@@ -155,11 +156,8 @@ async def measure_capture(
     domain = agent.domain.as_dict()
     say(f"model loaded in {time.monotonic() - started:.0f}s")
 
-    results: Dict[str, Any] = {}
     undeclared_entities = set()
     for slot, items in heldout.items():
-        for item in items:
-            check_expected(slot, item.get("expected"), domain["slots"])
         rows, refused = [], []
         for item in items:
             text, expected = str(item["text"]), item["expected"]
@@ -222,7 +220,6 @@ async def measure_capture(
             + ", ".join(sorted(undeclared_entities))
             + " (Rasa warns \"Parsed an entity ... which is not defined in the domain\" on every such message)."
         )
-    return results
 
 
 # --- cross-validated intent F1 -------------------------------------------------------
@@ -493,7 +490,12 @@ def main() -> int:
         }
         if overlaps:
             say(f"warning: {len(overlaps)} held-out replies are also training examples; they are not scored")
-        report["capture"] = asyncio.run(measure_capture(heldout, overlaps, report["notes"]))
+        domain_slots = yaml.safe_load(DOMAIN_PATH.read_text(encoding="utf-8"))["slots"]
+        for slot, items in heldout.items():
+            for item in items:
+                check_expected(slot, item.get("expected"), domain_slots)
+        report["capture"] = {}
+        asyncio.run(measure_capture(heldout, overlaps, report["notes"], report["capture"]))
         if not args.skip_cv:
             report["intent_f1"] = measure_f1(args.folds, args.cv_epochs)
     except Exception as error:  # a crash: still write what was measured, then fail

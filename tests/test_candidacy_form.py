@@ -340,6 +340,19 @@ def first_valid_answer(domain, slot):
     return schema_values(domain, slot)[0]
 
 
+def answered_before(slot, domain, gates):
+    """Every question before `slot` answered (gate answers as given, else the first valid value).
+
+    With no gates given every gate is "yes", so a follow-up question applies.
+    """
+    order = list(ANSWER_SLOTS)
+    filled = {}
+    for question in order[: order.index(slot)]:
+        filled[question] = gates.get(question, first_valid_answer(domain, question))
+    applies = {q for q, (gate, yes) in FOLLOW_UPS.items() if filled.get(gate) == yes}
+    return {q: v for q, v in filled.items() if q not in FOLLOW_UPS or q in applies}
+
+
 def next_question(events, tracker, domain, form_questions):
     """The question the form asks next after these events.
 
@@ -400,10 +413,6 @@ def test_free_text_reply_is_stored_as_schema_value(slot, text, expected, make_tr
 
 
 # --- buttons --------------------------------------------------------------------------
-
-
-def button_cases():
-    return [pytest.param(slot, id=slot) for slot in ANSWER_SLOTS]
 
 
 @pytest.mark.parametrize("slot", ANSWER_SLOTS)
@@ -633,18 +642,6 @@ def test_follow_up_answer_is_not_stored_when_it_does_not_apply(make_tracker, run
 
 
 # --- the next question ------------------------------------------------------------------
-
-ORDER = list(ANSWER_SLOTS)
-
-
-def answered_before(slot, domain, gates):
-    """Every question before `slot` answered, with the given gate answers."""
-    filled = {}
-    for question in ORDER[: ORDER.index(slot)]:
-        filled[question] = gates.get(question, first_valid_answer(domain, question))
-    applies = {q for q, (gate, yes) in FOLLOW_UPS.items() if filled.get(gate) == yes}
-    return {q: v for q, v in filled.items() if q not in FOLLOW_UPS or q in applies}
-
 
 NEXT_QUESTION_CASES = [
     # (open question, reply, gate answers given earlier, expected next question)

@@ -96,15 +96,25 @@ def satisfying_cases(item):
     every = item.get("when") or {}
     any_of = item.get("when_any") or {}
     base = {slot: stored(slot, values[0]) for slot, values in every.items()}
-    cases = [{**base, slot: stored(slot, value)} for slot, values in every.items() for value in values] or [base]
+    cases = [{**base, slot: answer} for slot, values in every.items() for answer in wanted_answers(slot, values)]
+    cases = cases or [base]
     if any_of:
         cases = [
-            {**case, slot: stored(slot, value)}
+            {**case, slot: answer}
             for case in cases
             for slot, values in any_of.items()
-            for value in values
+            for answer in wanted_answers(slot, values)
         ]
     return cases
+
+
+def wanted_answers(slot, values):
+    """Stored answers naming each wanted value; areas also among others ("liver and spine")."""
+    found = [stored(slot, value) for value in values]
+    if slot == "symptom_areas":
+        others = [a for a in answers_module.AREA_ORDER if a not in values]
+        found += [[other, value] for value in values if value != U for other in others[:1]]
+    return found
 
 
 def failing_cases(item, schema):
@@ -219,6 +229,8 @@ def test_spine_symptoms():
     assert specialist_text("spine_surgeon") in specialist_lines(**given)
     assert specialist_text("palliative_care") in specialist_lines(**given)
     assert "spine_symptoms" not in topics_for(symptoms_affect_daily_life="yes", symptom_areas=["liver"])
+    both = {"symptoms_affect_daily_life": "yes", "symptom_areas": ["spine", "liver"]}
+    assert {"spine_symptoms", "liver_symptoms"} <= set(topics_for(**both))
 
 
 @pytest.mark.parametrize("count", ["one", "two"])

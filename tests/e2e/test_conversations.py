@@ -231,3 +231,21 @@ def test_patient_text_is_not_logged_at_default_level(servers):
     servers.send(sender, "start")
     servers.send(sender, marker)
     assert "zebra-marker-4417" not in servers.logs()
+
+
+def test_stopping_partway_keeps_answers_and_start_goes_on_from_there(servers):
+    sender = f"e2e-{uuid.uuid4().hex}"
+    servers.send(sender, "hello")
+    servers.send(sender, "let's start")
+    servers.send(sender, "no, I feel fine")
+    servers.send(sender, "just one area")
+    bot = servers.send(sender, "I have to go now, bye")
+    assert "kept your answers" in texts(bot)
+    assert slots(servers, sender)["requested_slot"] is None
+
+    servers.send(sender, "hello")
+    servers.send(sender, "start")
+    current = slots(servers, sender)
+    assert current["symptoms_affect_daily_life"] == "no"
+    assert current["spread_extent"] == "one_area"
+    assert current["requested_slot"] == "growth_count"
