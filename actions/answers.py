@@ -150,10 +150,10 @@ def read_growth_count(doc: Doc, intent: Optional[str]) -> Optional[str]:
     by_site = count_by_site(doc)
     if by_site is not None and count_category(by_site):
         return count_category(by_site)
-    words = [s for s in language.spans(doc, ["COUNT"]) if not language.is_doubted(s)]
+    phrases = language.spans(doc, ["COUNT"])
     # A number inside a count phrase is part of it: "five" in "more than five".
-    categories = [count_category(n) for n in language.numbers(doc, skip=language.spans(doc, ["COUNT"]))]
-    categories += [s.id_ for s in words]
+    categories = [count_category(n) for n in language.numbers(doc, skip=phrases)]
+    categories += [s.id_ for s in phrases if not language.is_doubted(s)]
     categories = [c for c in categories if c]
     if categories:
         return single(categories)
@@ -188,10 +188,15 @@ def read_main_goal(doc: Doc, intent: Optional[str]) -> Optional[str]:
 
 
 def read_tumor_grade(doc: Doc, intent: Optional[str]) -> Optional[str]:
+    by_number = {1: "low", 2: "intermediate", 3: "high"}
     found = language.spans(doc, ["GRADE"])
     grades = [s.id_ for s in found if not language.is_negated(s) and not language.is_doubted(s)]
+    for span in found:
+        # "grade 2 or 3", "grade 2-3": the second grade counts too, so the reply is not confident
+        if span.end + 1 < len(doc) and doc[span.end].norm_ in {"or", "to", "-", "/"}:
+            second = language.numbers(doc[span.end + 1 : span.end + 2].as_doc())
+            grades += [by_number[int(n)] for n in second if n in by_number]
     if not found:
-        by_number = {1: "low", 2: "intermediate", 3: "high"}
         grades = [by_number[int(n)] for n in language.numbers(doc) if n in (1, 2, 3)]
     if grades:
         return single(grades)
@@ -204,7 +209,9 @@ def read_hormone_receptor_status(doc: Doc, intent: Optional[str]) -> Optional[st
     flip = {"er_positive": "er_negative", "er_negative": "er_positive"}
     for labels in (["RECEPTOR", "OTHER_RECEPTOR"], ["RECEPTOR_WORD", "OTHER_RECEPTOR"]):
         found = [
-            s for s in language.spans(doc, labels) if s.label_ != "OTHER_RECEPTOR" and not language.is_doubted(s)
+            s
+            for s in language.spans(doc, labels)
+            if s.label_ != "OTHER_RECEPTOR" and not language.is_doubted(s)
         ]
         values = [flip[s.id_] if language.is_negated(s) else s.id_ for s in found]
         if values:

@@ -81,7 +81,8 @@ def is_negated(span: Span) -> bool:
     """True when a negation cue stands earlier in the same clause ("no one mentioned surgery")."""
     for token in _clause_before(span):
         word = token.norm_.lower()
-        if word == "no" and token.i + 1 < len(token.doc) and token.doc[token.i + 1].norm_.lower() in ANSWER_NO_BEFORE:
+        following = token.doc[token.i + 1].norm_.lower() if token.i + 1 < len(token.doc) else ""
+        if word == "no" and following in ANSWER_NO_BEFORE:
             return False
         if word in NEGATION_CUES:
             return True
@@ -100,7 +101,7 @@ def is_doubted(span: Span) -> bool:
 
 
 def number_value(text: str) -> Optional[float]:
-    """A number written in digits or words: "58", "6.5", "sixty", "iii"."""
+    """A number written in digits or words: "58", "6.5", "sixty"."""
     word = text.lower().strip()
     if re.fullmatch(r"\d+(\.\d+)?", word):
         return float(word)

@@ -65,6 +65,7 @@ def main() -> None:
     nlp = build(args.patterns)
     if args.output.exists():
         shutil.rmtree(args.output)
+    args.output.parent.mkdir(parents=True, exist_ok=True)  # spaCy does not create parents
     nlp.to_disk(args.output)
     print(f"Saved spaCy pipeline {nlp.pipe_names} to {args.output}")
 

@@ -373,6 +373,32 @@ def required(tracker, domain):
     )
 
 
+# --- the fixtures give what the action server receives ---------------------------------
+
+
+def test_domain_is_the_real_one_with_its_slot_values(domain, form_questions):
+    assert domain["slots"]["growth_count"]["values"] == ["one", "two", "three_to_five", "more_than_five", "unsure"]
+    assert domain["slots"]["symptoms_affect_daily_life"]["values"] == ["yes", "no", "unsure"]  # not booleans
+    assert domain["slots"]["symptom_areas"]["type"] == "list"
+    assert set(form_questions) <= set(domain["slots"])
+    assert "validate_candidacy_form" in domain["actions"]
+    assert all(f"utter_ask_{q}" in domain["responses"] for q in form_questions)
+
+
+def test_tracker_factory_builds_a_fresh_tracker(make_tracker, domain):
+    first = make_tracker(text="grade 2", requested_slot="tumor_grade", slots={"growth_count": "two"})
+    second = make_tracker()
+    assert set(first.slots) == set(domain["slots"]) | {REQUESTED_SLOT}
+    assert first.get_slot("growth_count") == "two" and second.get_slot("growth_count") is None
+    assert first.active_loop == {"name": settings.FORM_NAME} and second.active_loop == {}
+    assert first.latest_message["intent"] == {"name": "inform", "confidence": 0.95}
+    assert first.latest_message["text"] == "grade 2" and first.events[-1]["event"] == "user"
+    first.slots["tumor_grade"] = "high"
+    assert make_tracker().get_slot("tumor_grade") is None
+    with pytest.raises(AssertionError, match="unknown slots"):
+        make_tracker(slots={"grwoth_count": "two"})
+
+
 # --- the tables themselves ----------------------------------------------------------
 
 
@@ -547,6 +573,18 @@ def test_unconfident_ask_why_is_read_as_an_answer(make_tracker, run_action):
     tracker = make_tracker(text="grade 2", intent="ask_why", confidence=0.59, requested_slot="tumor_grade")
     events, _ = run_action(ValidateCandidacyForm(), tracker)
     assert answer_events(events) == {"tumor_grade": "intermediate"}
+
+
+@pytest.mark.parametrize("intent", sorted(settings.DIGRESSION_INTENTS))
+def test_every_digression_intent_keeps_the_question_open(intent, domain, make_tracker, run_action):
+    assert "ask_why" in settings.DIGRESSION_INTENTS
+    tracker = make_tracker(
+        text="grade 2", intent=intent, confidence=settings.DIGRESSION_MIN_CONFIDENCE,
+        requested_slot="tumor_grade", slots=answered_before("tumor_grade", domain, {}),
+    )
+    events, dispatcher = run_action(ValidateCandidacyForm(), tracker)
+    assert answer_events(events) == {}
+    assert dispatcher.messages == []
 
 
 # --- validators called directly --------------------------------------------------------

@@ -183,6 +183,13 @@ def test_free_text_conversation_reaches_summary_with_right_topics(servers, patie
     assert "Start again" in [b["title"] for r in last_replies for b in r.get("buttons", [])]
 
 
+def test_welcome_comes_first_even_when_the_first_message_is_not_a_greeting(servers):
+    sender = f"e2e-{uuid.uuid4().hex}"
+    bot = servers.send(sender, "let's start")
+    assert "do not give medical advice" in bot[0]["text"]
+    assert slots(servers, sender)["requested_slot"] == "symptoms_affect_daily_life"
+
+
 def test_why_asking_keeps_the_question_open(servers):
     sender = f"e2e-{uuid.uuid4().hex}"
     servers.send(sender, "hi")

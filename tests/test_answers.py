@@ -1,0 +1,211 @@
+"""actions/answers.py: each question's reader, called directly.
+
+The realistic reply tables live in test_candidacy_form.py (through the whole
+validation step); here are the readers' rules: what the intent adds, what is
+out of range, what is contradictory, and the small helpers.
+"""
+import pytest
+
+from actions import answers, settings
+from actions.answers import interpret
+
+U = "unsure"
+YES_NO_QUESTIONS = [
+    "symptoms_affect_daily_life",
+    "earlier_breast_cancer",
+    "other_health_conditions",
+    "surgery_considered",
+    "complete_removal_likely",
+    "age_65_or_older",
+]
+
+
+def test_readers_follow_the_forms_question_order(form_questions):
+    assert list(answers.READERS) == form_questions
+
+
+@pytest.mark.parametrize("intent", [None, "inform", "nlu_fallback", "greet"])
+@pytest.mark.parametrize("slot", list(answers.READERS))
+def test_nothing_to_read_gives_none(slot, intent):
+    for text in ["purple elephant", "", "   ", "hmm"]:
+        assert interpret(slot, text, intent) is None, f"{slot}: {text!r}"
+
+
+# What the intent says when the words themselves say nothing ("mhm").
+INTENT_ONLY = {
+    # question: (affirm, deny, unsure)
+    "symptoms_affect_daily_life": ("yes", "no", U),
+    "symptom_areas": (None, None, [U]),
+    "spread_extent": (None, None, U),
+    "growth_count": (None, None, U),
+    "growth_size": ("small", "not_small", U),
+    "treatment_response": (None, None, U),
+    "hormone_receptor_status": ("er_positive", "er_negative", U),
+    "tumor_grade": (None, None, U),
+    "earlier_breast_cancer": ("yes", "no", U),
+    "years_to_metastasis": (None, None, U),
+    "daily_activity": (None, None, U),
+    "age_65_or_older": ("yes", "no", U),
+    "other_health_conditions": ("yes", "no", U),
+    "surgery_considered": ("yes", "no", U),
+    "complete_removal_likely": ("yes", "no", U),
+    "main_goal": (None, None, U),
+}
+
+
+def test_intent_table_covers_every_question():
+    assert set(INTENT_ONLY) == set(answers.READERS)
+
+
+@pytest.mark.parametrize("slot", list(INTENT_ONLY))
+@pytest.mark.parametrize("position, intent", enumerate(["affirm", "deny", "unsure"]))
+def test_intent_decides_only_when_the_words_say_nothing(slot, position, intent):
+    assert interpret(slot, "mhm", intent) == INTENT_ONLY[slot][position]
+
+
+@pytest.mark.parametrize("slot, text, intent, expected", [
+    # the words win over a misread intent
+    ("surgery_considered", "no one mentioned surgery", "affirm", "no"),
+    ("symptoms_affect_daily_life", "the pain in my lower back keeps me awake", "deny", "yes"),
+    ("other_health_conditions", "i have diabetes", "unsure", "yes"),
+    ("tumor_grade", "grade 3", "unsure", "high"),
+    ("age_65_or_older", "i'm 58", "affirm", "no"),
+    ("growth_size", "they're tiny", "deny", "small"),
+    ("hormone_receptor_status", "triple negative", "affirm", "er_negative"),
+    # "not sure" in the words wins over a yes/no intent
+    ("earlier_breast_cancer", "i can't remember", "affirm", U),
+])
+def test_words_win_over_the_intent(slot, text, intent, expected):
+    assert interpret(slot, text, intent) == expected
+
+
+@pytest.mark.parametrize("slot", YES_NO_QUESTIONS)
+@pytest.mark.parametrize("text, expected", [
+    ("yes", "yes"), ("yeah", "yes"), ("yep", "yes"), ("YES", "yes"),
+    ("no", "no"), ("nope", "no"), ("nah", "no"),
+    ("not sure", U), ("i don't know", U), ("no idea", U), ("idk", U),
+])
+def test_plain_yes_no_and_unsure(slot, text, expected):
+    assert interpret(slot, text, "inform") == expected
+
+
+@pytest.mark.parametrize("slot, text", [
+    ("symptoms_affect_daily_life", "yes and no"),
+    ("tumor_grade", "grade 2 or 3"),
+    ("tumor_grade", "grade 2-3"),
+    ("tumor_grade", "low or high, i forget which"),
+    ("growth_count", "one or two"),
+    ("growth_count", "2 or 3"),
+    ("hormone_receptor_status", "er positive and er negative"),
+    ("treatment_response", "some shrank and some grew"),
+    ("years_to_metastasis", "2 years, no wait 3 years"),
+    ("age_65_or_older", "i'm 58, my husband is 70"),
+])
+def test_replies_that_contradict_themselves_are_not_guessed(slot, text):
+    assert interpret(slot, text, "inform") is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("i'm 18", "no"),
+    ("64", "no"),
+    ("65", "yes"),
+    ("i'm 65", "yes"),
+    ("110", "yes"),
+    ("i'm 17", None),
+    ("111", None),
+    ("i'm 150", None),   # not read as "yes" from "i'm"
+    ("i'm 5", None),
+])
+def test_age_outside_the_plausible_range_is_not_understood(text, expected):
+    assert settings.AGE_RANGE == (18, 110)
+    assert interpret("age_65_or_older", text, "inform") == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("1", "one"),
+    ("2", "two"),
+    ("3", "three_to_five"),
+    ("5", "three_to_five"),
+    ("6", "more_than_five"),
+    ("1000", "more_than_five"),
+    ("2000 spots", None),
+    ("1.5", None),
+    ("0", None),
+])
+def test_growth_count_numbers(text, expected):
+    assert interpret("growth_count", text, "inform") == expected
+
+
+@pytest.mark.parametrize("count, category", [
+    (1, "one"), (2, "two"), (3, "three_to_five"), (4, "three_to_five"), (5, "three_to_five"),
+    (6, "more_than_five"), (settings.GROWTH_COUNT_MAX, "more_than_five"),
+    (0, None), (-1, None), (2.5, None), (settings.GROWTH_COUNT_MAX + 1, None),
+])
+def test_count_category(count, category):
+    assert answers.count_category(count) == category
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("one in my liver and one in my lung", "two"),
+    ("2 in my liver and 1 in my spine", "three_to_five"),
+    ("three in the bones, two in the liver and one in the lung", "more_than_five"),
+    ("one spot on my liver", "one"),      # a single place is not a sum
+    ("one in my liver, lung", "one"),     # the lung has no count of its own
+])
+def test_counts_given_place_by_place_add_up(text, expected):
+    assert interpret("growth_count", text, "inform") == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2012", None),               # a year alone is not a span of time
+    ("from 2012 to 2020", 8.0),
+    ("2015 and then 2021", 6.0),
+    ("8", 8.0),
+    ("150", None),
+    ("75 years", 75.0),           # read; the form's validator refuses it (see test_candidacy_form)
+])
+def test_years_from_bare_numbers(text, expected):
+    assert interpret("years_to_metastasis", text, "inform") == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("her2 positive", None),      # HER2 says nothing about the estrogen receptor
+    ("pr positive", None),
+    ("her2 negative", None),
+    ("positive", "er_positive"),
+    ("negative", "er_negative"),
+    ("her2 negative but er positive", "er_positive"),
+    ("it's not er positive", "er_negative"),
+])
+def test_receptor_words(text, expected):
+    assert interpret("hormone_receptor_status", text, "inform") == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("less pain and to live longer", "both"),
+    ("pain relief", "symptom_relief"),
+    ("more time", "long_term_control"),
+])
+def test_two_goals_named_make_both(text, expected):
+    assert interpret("main_goal", text, "inform") == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("not sure, maybe my back", ["spine"]),
+    ("not my liver", None),
+    ("my liver, my spine and my brain", ["brain", "spine", "liver"]),  # always in AREA_ORDER
+    ("lungs and lungs", ["lung"]),
+])
+def test_symptom_areas_details(text, expected):
+    assert interpret("symptom_areas", text, "inform") == expected
+
+
+def test_single():
+    assert answers.single(["a", "a"]) == "a"
+    assert answers.single(["a", "b"]) is None
+    assert answers.single([]) is None
+
+
+@pytest.mark.parametrize("intent, expected", [("affirm", "yes"), ("deny", "no"), ("unsure", U), ("inform", None), (None, None)])
+def test_intent_reading(intent, expected):
+    assert answers.intent_reading(intent) == expected
