@@ -61,7 +61,7 @@ run: $(MODEL_STAMP) ## Set up if needed and start the assistant (Ctrl-C stops it
 test: check-content test-unit test-stories test-e2e ## Set up if needed and run every test
 
 test-unit: $(PIPELINE_STAMP) ## Unit tests of the actions (no servers, no network)
-	$(PY) -m pytest tests --ignore=tests/e2e -q
+	$(PY) -m pytest tests --ignore=tests/e2e --ignore=tests/test_content.py -q
 
 test-data: $(STAMP) ## Rasa's own check of the training data and domain
 	$(RASA) data validate --fail-on-warnings
