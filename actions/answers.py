@@ -20,8 +20,17 @@ Reader = Callable[[Doc, Optional[str]], Optional[object]]
 # --- shared pieces ---------------------------------------------------------------
 
 
-def says_unsure(doc: Doc) -> bool:
-    return bool(language.spans(doc, ["UNSURE"]))
+def says_unsure(doc: Doc, topic_labels: Sequence[str] = ()) -> bool:
+    """An "unsure" phrase that the question's own vocabulary does not claim.
+
+    "Never mentioned" is not sure for most questions, but a plain "no" when the
+    question is whether surgery was ever mentioned (SURGERY lists it).
+    """
+    claimed = language.spans(doc, topic_labels) if topic_labels else []
+    return any(
+        not any(t.start <= span.start and span.end <= t.end for t in claimed)
+        for span in language.spans(doc, ["UNSURE"])
+    )
 
 
 def polar_reading(doc: Doc, yes_labels: Sequence[str] = (), no_labels: Sequence[str] = ()) -> Optional[str]:
@@ -58,7 +67,8 @@ def single(values: Sequence[str]) -> Optional[str]:
 
 def yes_no_reader(yes_labels: Sequence[str], no_labels: Sequence[str] = ()) -> Reader:
     def read(doc: Doc, intent: Optional[str]) -> Optional[str]:
-        if says_unsure(doc):
+        topic = [*yes_labels, *no_labels]
+        if says_unsure(doc, topic) or any(s.id_ == UNSURE for s in language.spans(doc, topic)):
             return UNSURE
         return polar_reading(doc, yes_labels, no_labels) or intent_reading(intent)
 

@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
-from actions import answers, settings
+from actions import answers, language, settings
 
 ANSWER_SLOTS = tuple(answers.READERS)
 
@@ -53,17 +53,24 @@ def button_value(slot: Text, message: Dict[Text, Any]) -> Optional[Any]:
 
 
 def read_reply(slot: Text, tracker: Tracker) -> Dict[Text, Any]:
-    """{slot: value or None} for a reply to the open question; {} for anything else."""
+    """{slot: value or None} for a reply to the open question; {} for anything else.
+
+    A digression intent alone does not make a reply a digression: the classifier
+    is often sure of "ask_why" for "pretty small from what I understand". The
+    reply is left to the rules only when it reads as a question, or when it gives
+    no answer to the open question.
+    """
     if tracker.get_slot(REQUESTED_SLOT) != slot:
         return {}
     message = tracker.latest_message or {}
-    if is_digression(message):
-        return {}
     chosen = button_value(slot, message)
     if chosen is not None:
         return {slot: chosen}
-    intent = (message.get("intent") or {}).get("name")
-    return {slot: answers.interpret(slot, message.get("text") or "", intent)}
+    text = message.get("text") or ""
+    value = answers.interpret(slot, text, (message.get("intent") or {}).get("name"))
+    if is_digression(message) and (value is None or language.looks_like_question(text)):
+        return {}
+    return {slot: value}
 
 
 def is_valid(slot: Text, value: Any, domain: DomainDict) -> bool:

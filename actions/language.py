@@ -16,6 +16,7 @@ from actions import settings
 ANSWER_SPANS_KEY = "answers"
 
 NEGATION_CUES = frozenset({"no", "not", "never", "without", "none", "nothing", "nobody", "neither", "nor"})
+QUESTION_OPENERS = frozenset({"why", "what", "what's", "whats", "how", "explain", "huh", "pardon", "meaning"})
 CLAUSE_BREAKS = frozenset(
     {".", ",", ";", ":", "!", "?", "but", "although", "though", "however", "except", "because"}
 )
@@ -98,6 +99,12 @@ def is_doubted(span: Span) -> bool:
         for index in range(found.start, found.end)
     }
     return any(token.i in unsure_tokens for token in _clause_before(span))
+
+
+def looks_like_question(text: str) -> bool:
+    """"why do you need that", "what does grade mean?", "huh?"."""
+    words = text.strip().lower().split()
+    return text.strip().endswith("?") or bool(words) and words[0].strip(",.!") in QUESTION_OPENERS
 
 
 def number_value(text: str) -> Optional[float]:

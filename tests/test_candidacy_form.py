@@ -576,15 +576,29 @@ def test_unconfident_ask_why_is_read_as_an_answer(make_tracker, run_action):
 
 
 @pytest.mark.parametrize("intent", sorted(settings.DIGRESSION_INTENTS))
-def test_every_digression_intent_keeps_the_question_open(intent, domain, make_tracker, run_action):
+@pytest.mark.parametrize("text", ["what does grade 2 mean?", "why do you need my grade", "ok bye for now"])
+def test_every_digression_intent_keeps_the_question_open(intent, text, domain, make_tracker, run_action):
+    """A question, or a reply that answers nothing, goes to the rules; nothing is stored or refused."""
     assert "ask_why" in settings.DIGRESSION_INTENTS
     tracker = make_tracker(
-        text="grade 2", intent=intent, confidence=settings.DIGRESSION_MIN_CONFIDENCE,
+        text=text, intent=intent, confidence=settings.DIGRESSION_MIN_CONFIDENCE,
         requested_slot="tumor_grade", slots=answered_before("tumor_grade", domain, {}),
     )
     events, dispatcher = run_action(ValidateCandidacyForm(), tracker)
     assert answer_events(events) == {}
     assert dispatcher.messages == []
+
+
+@pytest.mark.parametrize("intent", sorted(settings.DIGRESSION_INTENTS))
+def test_a_clear_answer_is_stored_even_when_the_classifier_calls_it_a_digression(
+    intent, domain, make_tracker, run_action
+):
+    tracker = make_tracker(
+        text="grade 2 from what I understand", intent=intent, confidence=0.99,
+        requested_slot="tumor_grade", slots=answered_before("tumor_grade", domain, {}),
+    )
+    events, _ = run_action(ValidateCandidacyForm(), tracker)
+    assert answer_events(events) == {"tumor_grade": "intermediate"}
 
 
 # --- validators called directly --------------------------------------------------------
