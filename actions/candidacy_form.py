@@ -63,6 +63,8 @@ def read_reply(slot: Text, tracker: Tracker) -> Dict[Text, Any]:
     if tracker.get_slot(REQUESTED_SLOT) != slot:
         return {}
     message = tracker.latest_message or {}
+    if (message.get("intent") or {}).get("name") == settings.URGENT_INTENT:
+        return {}
     chosen = button_value(slot, message)
     if chosen is not None:
         return {slot: chosen}
