@@ -41,10 +41,10 @@ $(STAMP): requirements.lock scripts/find-python310.sh
 
 install: $(STAMP) ## Create .venv with Python 3.10 and the pinned dependencies
 
-$(PIPELINE_STAMP): $(STAMP) nlp/patterns.yml nlp/build_pipeline.py
-	$(PY) nlp/build_pipeline.py --patterns nlp/patterns.yml --output $(SPACY_PIPELINE_PATH)
+$(PIPELINE_STAMP): $(STAMP) $(wildcard nlp/*.yml) nlp/build_pipeline.py
+	$(PY) nlp/build_pipeline.py --output $(SPACY_PIPELINE_PATH)
 
-pipeline: $(PIPELINE_STAMP) ## Build the project's spaCy pipeline from nlp/patterns.yml
+pipeline: $(PIPELINE_STAMP) ## Build the project's spaCy pipeline from nlp/*.yml
 
 # The stamp takes the time training started, so an edit made during training
 # still triggers the next one.

@@ -33,12 +33,15 @@ def questions_that_apply(form_slots: List[Text], slots: Dict[Text, Any]) -> List
     ]
 
 
-def is_digression(message: Dict[Text, Any]) -> bool:
+def confident_intent(message: Dict[Text, Any]) -> Optional[Text]:
     intent = message.get("intent") or {}
-    return (
-        intent.get("name") in settings.DIGRESSION_INTENTS
-        and (intent.get("confidence") or 0.0) >= settings.DIGRESSION_MIN_CONFIDENCE
-    )
+    if (intent.get("confidence") or 0.0) >= settings.DIGRESSION_MIN_CONFIDENCE:
+        return intent.get("name")
+    return None
+
+
+def is_digression(message: Dict[Text, Any]) -> bool:
+    return confident_intent(message) in settings.DIGRESSION_INTENTS
 
 
 def button_value(slot: Text, message: Dict[Text, Any]) -> Optional[Any]:
@@ -55,22 +58,23 @@ def button_value(slot: Text, message: Dict[Text, Any]) -> Optional[Any]:
 def read_reply(slot: Text, tracker: Tracker) -> Dict[Text, Any]:
     """{slot: value or None} for a reply to the open question; {} for anything else.
 
-    A digression intent alone does not make a reply a digression: the classifier
-    is often sure of "ask_why" for "pretty small from what I understand". The
-    reply is left to the rules only when it reads as a question, or when it gives
-    no answer to the open question.
+    Warning signs and firm digressions (support, a person, changing an answer...)
+    always go to the rules. A soft digression does too, unless the reply gives a
+    clear answer and does not read as a question: the classifier is often sure of
+    "ask_why" for "pretty small from what I understand".
     """
     if tracker.get_slot(REQUESTED_SLOT) != slot:
         return {}
     message = tracker.latest_message or {}
-    if (message.get("intent") or {}).get("name") == settings.URGENT_INTENT:
+    intent = confident_intent(message)
+    if (message.get("intent") or {}).get("name") == settings.URGENT_INTENT or intent in settings.FIRM_DIGRESSION_INTENTS:
         return {}
     chosen = button_value(slot, message)
     if chosen is not None:
         return {slot: chosen}
     text = message.get("text") or ""
     value = answers.interpret(slot, text, (message.get("intent") or {}).get("name"))
-    if is_digression(message) and (value is None or language.looks_like_question(text)):
+    if intent in settings.SOFT_DIGRESSION_INTENTS and (value is None or language.looks_like_question(text)):
         return {}
     return {slot: value}
 

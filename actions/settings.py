@@ -9,22 +9,29 @@ SPACY_PIPELINE_PATH = Path(
 )
 DOMAIN_PATH = PROJECT_ROOT / "domain.yml"
 SUMMARY_CONTENT_PATH = PROJECT_ROOT / "content" / "summary.yml"
+DEPLOYMENT_PATH = Path(os.environ.get("DEPLOYMENT_SETTINGS", PROJECT_ROOT / "deployment.yml"))
 
 FORM_NAME = "candidacy_form"
 
-# Intents that are never an answer to the open question: the form hands them to
-# the rules (an explanation, a pause, later a glossary entry or an urgent warning)
-# and keeps the question open. Below this confidence the message is read as an answer.
-DIGRESSION_INTENTS = frozenset(
+# Intents that are not an answer to the open question: the form hands them to the
+# rules (an explanation, a glossary entry, support...) and keeps the question open.
+# Below DIGRESSION_MIN_CONFIDENCE the message is read as an answer.
+#
+# Soft ones are what the classifier is often sure of for real answers ("pretty
+# small from what I understand" as ask_why, "ER positive" as glossary): for these
+# a clear answer to the open question wins, unless the message reads as a question.
+SOFT_DIGRESSION_INTENTS = frozenset({"ask_why", "goodbye", "thank", "glossary"})
+FIRM_DIGRESSION_INTENTS = frozenset(
     {
-        "ask_why", "goodbye", "thank", "glossary", "about_assistant", "ask_verdict",
-        "change_answer", "go_back", "feeling_scared", "talk_to_person",
-        "typing_for_someone", "out_of_scope", "start_again",
+        "about_assistant", "ask_verdict", "change_answer", "go_back", "feeling_scared",
+        "talk_to_person", "typing_for_someone", "out_of_scope", "start_again",
     }
 )
-# A described warning sign is never read as an answer, however it is worded.
-URGENT_INTENT = "urgent_symptom"
+DIGRESSION_INTENTS = SOFT_DIGRESSION_INTENTS | FIRM_DIGRESSION_INTENTS
 DIGRESSION_MIN_CONFIDENCE = 0.6
+
+# A described warning sign is never read as an answer, at any confidence.
+URGENT_INTENT = "urgent_symptom"
 
 # Button payloads carry the chosen value in this entity: /inform{"answer": "yes"}.
 BUTTON_ENTITY = "answer"

@@ -1,7 +1,7 @@
 """Builds the project's spaCy pipeline: spacy.blank("en") plus rule components.
 
 No official spaCy model can be downloaded here, so the pipeline is made from the
-vocabulary in nlp/patterns.yml and saved to disk, where Rasa's SpacyNLP and the
+vocabulary in nlp/*.yml (patterns.yml and topic files) and saved to disk, where Rasa's SpacyNLP and the
 action server both load it with spacy.load(path).
 
 - span_ruler  (doc.spans["answers"]): every label, overlaps kept, so each open
@@ -20,8 +20,16 @@ ANSWER_SPANS_KEY = "answers"
 ENTITY_LABELS = ("AGE", "DURATION", "BODY_SITE", "RECEPTOR", "GRADE")
 
 
+PATTERN_DIR = Path(__file__).resolve().parent
+
+
+def default_pattern_files() -> list:
+    """Every vocabulary file in nlp/: patterns.yml and topic files such as question_topics.yml."""
+    return sorted(PATTERN_DIR.glob("*.yml"))
+
+
 def load_patterns(path: Path) -> list:
-    """Turns the label -> id -> patterns file into spaCy ruler patterns."""
+    """Turns one label -> id -> patterns file into spaCy ruler patterns."""
     vocabulary = yaml.safe_load(path.read_text(encoding="utf-8"))
     tokenizer = spacy.blank("en").tokenizer
     patterns = []
@@ -45,9 +53,9 @@ def _as_token_pattern(entry, tokenizer) -> list:
     return [{"NORM": token.norm_} for token in tokenizer(str(entry))]
 
 
-def build(patterns_path: Path):
+def build(pattern_files=None):
     nlp = spacy.blank("en")
-    patterns = load_patterns(patterns_path)
+    patterns = [p for path in (pattern_files or default_pattern_files()) for p in load_patterns(Path(path))]
     span_ruler = nlp.add_pipe(
         "span_ruler", config={"spans_key": ANSWER_SPANS_KEY, "validate": True}
     )
@@ -59,7 +67,7 @@ def build(patterns_path: Path):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--patterns", type=Path, default=Path("nlp/patterns.yml"))
+    parser.add_argument("--patterns", type=Path, nargs="+", help="vocabulary files (default: nlp/*.yml)")
     parser.add_argument("--output", type=Path, required=True)
     args = parser.parse_args()
     nlp = build(args.patterns)

@@ -589,7 +589,18 @@ def test_every_digression_intent_keeps_the_question_open(intent, text, domain, m
     assert dispatcher.messages == []
 
 
-@pytest.mark.parametrize("intent", sorted(settings.DIGRESSION_INTENTS))
+@pytest.mark.parametrize("intent", sorted(settings.FIRM_DIGRESSION_INTENTS | {settings.URGENT_INTENT}))
+def test_firm_digressions_and_warning_signs_never_become_answers(intent, domain, make_tracker, run_action):
+    tracker = make_tracker(
+        text="grade 2", intent=intent, confidence=0.99,
+        requested_slot="tumor_grade", slots=answered_before("tumor_grade", domain, {}),
+    )
+    events, dispatcher = run_action(ValidateCandidacyForm(), tracker)
+    assert answer_events(events) == {}
+    assert dispatcher.messages == []
+
+
+@pytest.mark.parametrize("intent", sorted(settings.SOFT_DIGRESSION_INTENTS))
 def test_a_clear_answer_is_stored_even_when_the_classifier_calls_it_a_digression(
     intent, domain, make_tracker, run_action
 ):

@@ -1,8 +1,10 @@
 """Checks of the words the assistant says: reading level, required parts, no verdicts.
 
 Run by `make check-content` (and so by `make test`). Everything read here is the
-real content: domain.yml responses and content/summary.yml.
+real content: domain.yml responses, the responses of retrieval intents kept in the
+training data (`responses:` in data/**/*.yml) and content/summary.yml.
 """
+import datetime
 import re
 from pathlib import Path
 
@@ -30,13 +32,30 @@ BANNED = [
     r"\bcure[sd]?\b",
     r"\bguarantee",
 ]
-SAMPLE_FILL = {"areas": "your spine and your liver", "years": "6"}
+DEPLOYMENT_GENERIC = yaml.safe_load((ROOT / "deployment.yml").read_text())["generic"]
+SAMPLE_FILL = {
+    "areas": "your spine and your liver",
+    "years": "6",
+    "answer_line": "You are younger than 65.",
+    **DEPLOYMENT_GENERIC,
+}
 
 
 def response_texts():
     for name, variations in DOMAIN["responses"].items():
         for variation in variations:
             yield f"domain.yml responses.{name}", variation["text"]
+
+
+def training_data_response_texts():
+    """Responses kept next to their training data (retrieval intents: glossary, ...)."""
+    for path in sorted((ROOT / "data").rglob("*.yml")):
+        content = yaml.safe_load(path.read_text()) or {}
+        if not isinstance(content, dict):
+            continue
+        for name, variations in (content.get("responses") or {}).items():
+            for variation in variations:
+                yield f"{path.relative_to(ROOT).as_posix()} responses.{name}", variation["text"]
 
 
 def summary_texts():
@@ -51,7 +70,8 @@ def summary_texts():
             yield f"content/summary.yml {section}.{item['id']}", item["text"]
 
 
-ALL_TEXTS = list(response_texts()) + list(summary_texts())
+DATA_RESPONSE_TEXTS = list(training_data_response_texts())
+ALL_TEXTS = list(response_texts()) + DATA_RESPONSE_TEXTS + list(summary_texts())
 
 
 def plain(text: str) -> str:
@@ -97,6 +117,34 @@ def test_welcome_says_what_the_assistant_is_and_is_not():
     welcome = DOMAIN["responses"]["utter_welcome"][0]["text"]
     assert "do not give medical advice" in welcome
     assert "Only your team can decide" in welcome
+
+
+def retrieval_intents_in_training_data():
+    """Full names of the retrieval intents (glossary/ned, ...) in data/**/*.yml."""
+    names = set()
+    for path in sorted((ROOT / "data").rglob("*.yml")):
+        content = yaml.safe_load(path.read_text()) or {}
+        if isinstance(content, dict):
+            for item in content.get("nlu") or []:
+                if "/" in str(item.get("intent", "")):
+                    names.add(item["intent"])
+    return names
+
+
+def test_every_retrieval_intent_has_its_response_in_the_checked_texts():
+    """So the checks above really cover the glossary, about and verdict answers."""
+    intents = retrieval_intents_in_training_data()
+    checked = {where.split(" responses.", 1)[1] for where, _ in DATA_RESPONSE_TEXTS}
+    assert {"glossary/oligometastatic", "about_assistant/my_answers", "ask_verdict/cure"} <= intents
+    for intent in intents:
+        assert f"utter_{intent}" in checked, f"{intent} has no response utter_{intent} under responses:"
+
+
+def test_about_the_content_gives_its_review_date():
+    reviewed = datetime.date.fromisoformat(SUMMARY["reviewed"])
+    texts = {where.split(" responses.", 1)[1]: text for where, text in DATA_RESPONSE_TEXTS}
+    answer = " ".join(texts["utter_about_assistant/who_wrote_it"].split())
+    assert f"{reviewed.day} {reviewed:%B %Y}" in answer, "update the review date in utter_about_assistant/who_wrote_it"
 
 
 def test_summary_ends_with_shared_decision():
