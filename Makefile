@@ -75,8 +75,9 @@ test-stories: $(MODEL_STAMP) ## Test stories in tests/ against the trained model
 test-e2e: $(MODEL_STAMP) ## Whole conversations through the real Rasa and action servers
 	$(PY) -m pytest tests/e2e -q
 
-bench: $(MODEL_STAMP) ## Measure understanding; writes bench/report.md and bench/report.json
+bench: $(MODEL_STAMP) ## Measure understanding; writes bench/report.md and bench/red_flags_report.md
 	$(PY) bench/run.py
+	$(PY) bench/red_flags.py
 
 lock: ## Re-pin every dependency from requirements.in (needs Python 3.10)
 	@python=$$(scripts/find-python310.sh) || exit 1; \
