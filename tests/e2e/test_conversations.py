@@ -17,7 +17,7 @@ TOPIC_TEXT = {t["id"]: t["text"] for t in CONTENT["topics"]}
 
 SPINE_PAIN = {
     "replies": {
-        "symptoms_affect_daily_life": "the pain in my lower back keeps me awake at night",
+        "symptoms_affect_daily_life": "the pain in my lower back makes the shopping hard",
         "symptom_areas": "it's coming from my spine",
         "spread_extent": "just the one area, my spine",
         "growth_count": "they found two spots",
@@ -99,7 +99,7 @@ UNSURE_AND_OLDER = {
 
 WIDESPREAD = {
     "replies": {
-        "symptoms_affect_daily_life": "yes, I get so out of breath",
+        "symptoms_affect_daily_life": "yes, this cough wears me out",
         "symptom_areas": "my lungs and my liver",
         "spread_extent": "it's all over the place",
         "growth_count": "dozens of spots on the scans",

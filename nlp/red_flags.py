@@ -1,0 +1,582 @@
+"""Urgent warning signs: which kind of emergency a message describes, if any.
+
+Two parts:
+
+- `detect(doc)` (and `assess(doc)`, which also says why): a pure function over a doc
+  of the project's spaCy pipeline. It reads the spans that nlp/patterns.yml puts in
+  doc.spans["answers"] (labels RED_FLAG, RED_FLAG_PART, CALM, NOW, NOT_A_SIGN) and
+  applies a few context rules:
+    * a RED_FLAG span is a warning sign on its own ("I wet myself", "I had a fit");
+    * RED_FLAG_PART spans make one together, in the same stretch of a sentence
+      (COMBINATIONS: "legs" + "gone numb", "back" + "pain" + "keeps me awake");
+    * a sign is dropped when it is negated in its clause ("I haven't had any
+      seizures"), when a CALM phrase says it went away, is the same as before, was
+      long ago or is only a worry about the future ("I had a headache last week but
+      it went away", "my back is the same as last month"), unless a NOW phrase says it
+      is new or back ("... but now my legs are numb"), when it sits inside a
+      NOT_A_SIGN phrase ("chest wall", "confused about"), and when the sentence is a
+      general question about the sign with no person in it ("what is a seizure?").
+  When in doubt it warns: only these explicit contexts silence a sign.
+
+- `RedFlagDetector`: a Rasa 3.6 NLU graph component, last in config.yml. For every
+  message (button payloads "/..." excepted) it sets the intent to urgent_symptom and
+  adds a `red_flag` entity with the kind when `detect` fires, or when DIET gives
+  urgent_symptom at least `diet_threshold` (kind "general") and the message has no
+  calm context and names a symptom of the warning-sign vocabulary. When DIET's top
+  intent is urgent_symptom but neither holds, the next intent takes its place: the
+  decision is this component's alone. Nothing else in the message is changed.
+
+No user-facing text lives here; the warnings are utter_urgent_<kind> in domain.yml.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Text, Tuple, Type
+
+from spacy.tokens import Doc, Span
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.nlu.utils.spacy_utils import SpacyNLP
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME, INTENT_MESSAGE_PREFIX
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    EXTRACTOR,
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+logger = logging.getLogger(__name__)
+
+SPANS_KEY = "answers"
+URGENT_INTENT = "urgent_symptom"
+ENTITY_NAME = "red_flag"
+EXTRACTOR_NAME = "RedFlagDetector"
+
+# Labels in nlp/patterns.yml.
+SIGN = "RED_FLAG"
+PART = "RED_FLAG_PART"
+CALM = "CALM"
+NOW = "NOW"
+NOT_A_SIGN = "NOT_A_SIGN"
+UNSURE = "UNSURE"  # "not sure if ..." is doubt, not negation
+
+# The kinds of warning (utter_urgent_<kind> in domain.yml), most specific first: when a
+# message describes two, the first in this order is the one the person hears about.
+KINDS: Tuple[str, ...] = (
+    "spinal_cord", "seizure", "breathing", "headache", "back_pain",
+    "fever", "high_calcium", "jaundice", "general",
+)
+GENERAL = "general"
+
+# Parts that make a sign together. Each entry: (kind, scope, parts); every element of
+# `parts` is a set of part ids, and each set needs one span in the same scope.
+# scope "segment": the same stretch of a sentence (up to "but", ";", "." ...);
+# scope "clause": the same clause (commas and "and" also end it).
+_Parts = Tuple[FrozenSet[str], ...]
+
+
+def _need(*alternatives: str) -> FrozenSet[str]:
+    return frozenset(alternatives)
+
+
+_BACK_CUES = _need("severe", "worse", "night", "strain", "unrelieved", "onset")
+_HEAD_CUES = _need(
+    "severe", "onset", "worse", "night", "vomit", "confusion", "vision", "speech", "drowsy", "stiff_neck"
+)
+_CALCIUM_COMPANIONS = _need("severe", "days", "vomit", "thirst", "confusion", "drowsy", "intense")
+
+COMBINATIONS: Tuple[Tuple[str, str, _Parts], ...] = (
+    # New weakness or numbness of the limbs, bladder or bowel control, a band of pain.
+    ("spinal_cord", "segment", (_need("limb"), _need("nerve"))),
+    ("spinal_cord", "segment", (_need("continence"), _need("control"))),
+    ("spinal_cord", "segment", (_need("pain", "severe"), _need("radiating"))),
+    ("spinal_cord", "clause", (_need("walk"), _need("difficulty"))),
+    # Back or neck pain that is severe, worse, stops sleep, worse on coughing/straining.
+    ("back_pain", "segment", (_need("back"), _need("pain", "severe"), _BACK_CUES)),
+    # Seizure described in other words: shaking with jerking or not answering.
+    ("seizure", "segment", (_need("shaking"), _need("seizure_sign"))),
+    # Breathlessness that is severe, new, worse or at rest; chest pain or tightness.
+    ("breathing", "segment", (_need("breath"), _need("severe", "worse", "onset", "at_rest"))),
+    ("breathing", "clause", (_need("chest"), _need("pain", "tightness"))),
+    # A headache that is sudden, severe, or comes with vomiting, confusion, sight or speech changes.
+    ("headache", "segment", (_need("head_pain"), _HEAD_CUES)),
+    ("headache", "segment", (_need("head"), _need("pain"), _HEAD_CUES)),
+    # Shivering with heat or cold.
+    ("fever", "segment", (_need("shaking"), _need("cold"))),
+    # Confusion, drowsiness, great thirst, vomiting, constipation with another sign.
+    ("high_calcium", "segment", (_need("confusion"),)),
+    ("high_calcium", "segment", (_need("drowsy"),)),
+    ("high_calcium", "segment", (_need("vomit"),)),
+    ("high_calcium", "clause", (_need("thirst"), _need("intense", "severe"))),
+    ("high_calcium", "segment", (_need("constipation"), _CALCIUM_COMPANIONS)),
+    # Yellow skin or eyes.
+    ("jaundice", "segment", (_need("yellow"), _need("skin"))),
+    # Anything else urgent: severe pain anywhere, heavy bleeding, a hot swollen limb.
+    ("general", "clause", (_need("pain"), _need("severe"))),
+    ("general", "segment", (_need("bleed"), _need("severe", "intense", "unrelieved"))),
+    ("general", "segment", (_need("swollen"), _need("calf"), _need("hot_red"))),
+)
+
+# When may DIET's score alone make a message urgent? Only when the message names a
+# symptom of the warning-sign vocabulary: DIET (small data, sharp softmax) is as sure of
+# urgent_symptom for "high", "my hair is falling out" or "the pain is in my pelvis" as
+# for real warning signs. SYMPTOM_PARTS, rare in everyday answers, are enough on their
+# own; COMMON_PARTS, the words of everyday answers to the questions ("pain", "my spine",
+# "my legs", "breathless", "toilet"), only together with a QUALIFIER_PARTS word
+# ("really", "new", "at night", "worse", "for days").
+SYMPTOM_PARTS = frozenset({
+    "vomit", "confusion", "drowsy", "vision", "speech", "stiff_neck", "thirst", "constipation",
+    "shaking", "seizure_sign",
+})
+COMMON_PARTS = frozenset({
+    "limb", "nerve", "continence", "control", "walk", "back", "pain", "head_pain", "head",
+    "breath", "chest", "tightness", "swollen", "bleed", "yellow",
+})
+QUALIFIER_PARTS = frozenset({
+    "severe", "worse", "onset", "night", "strain", "unrelieved", "intense", "days", "at_rest",
+})
+
+# CALM ids that apply only to some kinds: chemo neuropathy explains numb hands and feet;
+# pain that is bad "most days" is worth raising with the team, not an emergency (but
+# back pain, headache and chest pain that are bad are warnings however long they last).
+CALM_ONLY_FOR = {"neuropathy": frozenset({"spinal_cord"}), "chronic": frozenset({"general"})}
+# A calm phrase in a later clause still refers back to the sign when it is a time in
+# the past ("I had a fit, years ago"), when the clause opens with it ("..., nothing
+# since") or with one of these words ("... but it went away").
+REFERRING_OPENERS = frozenset({"it", "that", "this", "they", "which", "those", "these", "nothing", "none", "all"})
+
+NEGATION_CUES = frozenset({"no", "not", "never", "without", "none", "nothing", "nobody", "neither", "nor"})
+# "no" right before these is an answer, not a negation of what follows ("no, it's worse").
+ANSWER_NO_BEFORE = frozenset({"i", "it", "they", "we", "she", "he", "you", "that", "this", "there"})
+# "never felt so weak", "never had pain like this": emphasis, not negation.
+NEVER_EMPHASIS = frozenset({"so", "this", "such", "like", "as"})
+NEGATION_WINDOW = 6
+
+SENTENCE_BREAKS = frozenset({".", "!", "?", "\n", "\n\n"})
+SEGMENT_BREAKS = frozenset({";", "but", "although", "though", "however", "except", "whereas", "yet"})
+CLAUSE_BREAKS = SEGMENT_BREAKS | frozenset({",", ":", "and", "because", "-", "--", "("})
+
+QUESTION_OPENERS = frozenset({
+    "what", "what's", "whats", "how", "why", "is", "are", "does", "do", "can", "could",
+    "should", "will", "would", "which", "when",
+})
+# Words that put a person in a sentence: a question that has one describes someone
+# ("is it normal that my legs are numb?"); one without is about the sign in general.
+PERSON_WORDS = frozenset({
+    "i", "me", "my", "myself", "mine", "am", "she", "her", "herself", "he", "him", "his",
+    "himself", "we", "us", "our", "mum", "mom", "mother", "dad", "father", "husband",
+    "wife", "partner", "son", "daughter", "sister", "brother", "friend", "gran", "grandma",
+    "granny", "nan", "grandad", "grandpa", "aunt", "uncle",
+})
+# "I'm confused" said to the assistant is about the conversation, not a symptom.
+CONVERSATION_WORDS = frozenset({
+    "question", "questions", "mean", "means", "meaning", "understand", "asking", "ask",
+    "word", "words", "term", "terms", "letter", "letters", "app", "bot", "form", "option",
+    "options", "button", "buttons", "sorry", "answer", "choices", "choice",
+})
+CONFUSION_PARTS = frozenset({"confusion"})
+
+
+@dataclass
+class Assessment:
+    """What detect() saw: the kind (or None), the text that shows it, and whether
+    the message has calm context (a negated, settled or past mention)."""
+
+    kind: Optional[str] = None
+    start: Optional[int] = None  # character offsets in doc.text
+    end: Optional[int] = None
+    calm: bool = False
+    # A body part or symptom of the warning-sign vocabulary is mentioned (not negated),
+    # even if no sign was completed: only then may DIET's score alone make it urgent.
+    mentions_symptom: bool = False
+    reasons: List[str] = field(default_factory=list)
+
+
+@dataclass
+class _Layout:
+    sentence: List[int]
+    segment: List[int]
+    clause: List[int]
+    clause_start: Dict[int, int]
+
+
+def detect(doc: Doc) -> Optional[str]:
+    """The kind of urgent warning sign the text describes, or None."""
+    return assess(doc).kind
+
+
+def assess(doc: Doc) -> Assessment:
+    """detect() with its working: kind, character span, calm context, reasons."""
+    all_spans = list(doc.spans[SPANS_KEY]) if SPANS_KEY in doc.spans else []
+    layout = _layout(doc)
+    not_a_sign = [s for s in all_spans if s.label_ == NOT_A_SIGN]
+    signal_spans = [s for s in all_spans if s.label_ in (SIGN, PART)]
+    ignored_negations = _tokens_in(s for s in all_spans if s.label_ in (SIGN, PART, UNSURE))
+    result = Assessment()
+
+    def usable(span: Span) -> bool:
+        if any(o.start <= span.start and span.end <= o.end and (o.start, o.end) != (span.start, span.end) for o in not_a_sign):
+            result.reasons.append(f"inside a phrase that is not a sign: {span.text!r}")
+            return False
+        if _is_negated(span, layout, ignored_negations):
+            result.reasons.append(f"negated: {span.text!r}")
+            result.calm = True
+            return False
+        return True
+
+    signs = [s for s in all_spans if s.label_ == SIGN and s.id_ in KINDS and usable(s)]
+    parts = [s for s in all_spans if s.label_ == PART and usable(s)]
+    part_ids = {s.id_ for s in parts}
+    result.mentions_symptom = bool(signs) or bool(part_ids & SYMPTOM_PARTS) or (
+        bool(part_ids & COMMON_PARTS) and bool(part_ids & QUALIFIER_PARTS)
+    )
+    calm_spans = [
+        s for s in all_spans
+        if s.label_ == CALM
+        and not _overlaps_any(s, signal_spans)
+        and not _is_negated(s, layout, ignored_negations)
+    ]
+    now_tokens = _tokens_in(
+        s for s in all_spans if s.label_ == NOW and not _overlaps_any(s, calm_spans)
+    )
+    general_question_sentences = _general_question_sentences(doc, layout)
+
+    candidates: List[Tuple[str, List[Span]]] = [(s.id_, [s]) for s in signs]
+    for kind, scope, needed in COMBINATIONS:
+        candidates.extend((kind, match) for match in _combinations(parts, needed, scope, layout))
+
+    result.mentions_symptom = result.mentions_symptom or bool(candidates)
+    fired: List[Tuple[str, List[Span]]] = []
+    for kind, spans in candidates:
+        why_not = _silenced(kind, spans, calm_spans, now_tokens, general_question_sentences, layout, doc)
+        if why_not:
+            result.reasons.append(f"{kind} silenced ({why_not}): {' + '.join(s.text for s in spans)!r}")
+            result.calm = True
+            continue
+        fired.append((kind, spans))
+    if any(c.id_ not in CALM_ONLY_FOR and not _has_now(c, now_tokens, layout) for c in calm_spans) or general_question_sentences:
+        result.calm = True
+
+    fired = [
+        (kind, spans) for kind, spans in fired
+        if not any(_inside_longer_sign(spans, kind, other_kind, other) for other_kind, other in fired)
+    ]
+    if not fired:
+        return result
+    kind, spans = min(fired, key=lambda item: (KINDS.index(item[0]), item[1][0].start))
+    first = min(s.start_char for s in spans)
+    last = max(s.end_char for s in spans)
+    result.kind, result.start, result.end = kind, first, last
+    result.calm = False
+    result.reasons.append(f"{kind}: {' + '.join(s.text for s in spans)!r}")
+    return result
+
+
+# --- the rules -------------------------------------------------------------------------
+
+
+def _layout(doc: Doc) -> _Layout:
+    """Sentence, segment and clause number of every token; break words belong to no clause's content."""
+    sentence, segment, clause = [], [], []
+    s = g = c = 0
+    clause_start: Dict[int, int] = {0: 0}
+    for token in doc:
+        word = token.norm_.lower()
+        text = token.text
+        is_sentence_break = text.strip() == "" and "\n" in text or word in SENTENCE_BREAKS
+        if is_sentence_break:
+            sentence.append(s)
+            segment.append(g)
+            clause.append(c)
+            s, g, c = s + 1, g + 1, c + 1
+            clause_start[c] = token.i + 1
+            continue
+        if word in CLAUSE_BREAKS:
+            if word in SEGMENT_BREAKS:
+                g += 1
+            c += 1
+            clause_start[c] = token.i + 1
+        sentence.append(s)
+        segment.append(g)
+        clause.append(c)
+    return _Layout(sentence, segment, clause, clause_start)
+
+
+def _tokens_in(spans: Iterable[Span]) -> set:
+    return {i for span in spans for i in range(span.start, span.end)}
+
+
+def _overlaps_any(span: Span, others: Sequence[Span]) -> bool:
+    return any(o.start < span.end and span.start < o.end for o in others)
+
+
+def _is_negated(span: Span, layout: _Layout, ignored: set) -> bool:
+    """A negation cue up to NEGATION_WINDOW tokens before the span, in its clause.
+
+    Cues inside other warning-sign spans ("can't sleep", "won't go away") or inside
+    "not sure" do not count: they belong to those phrases.
+    """
+    doc = span.doc
+    clause = layout.clause[span.start]
+    seen = 0
+    for token in reversed(doc[: span.start]):
+        if layout.clause[token.i] != clause:
+            break
+        seen += 1
+        if seen > NEGATION_WINDOW:
+            break
+        if token.i in ignored:
+            continue
+        word = token.norm_.lower()
+        following = doc[token.i + 1].norm_.lower() if token.i + 1 < len(doc) else ""
+        if word == "no" and following in ANSWER_NO_BEFORE:
+            return False
+        if word == "never" and any(t.norm_.lower() in NEVER_EMPHASIS for t in doc[token.i + 1: token.i + 4]):
+            continue
+        if word in NEGATION_CUES:
+            return True
+    return False
+
+
+def _combinations(parts: List[Span], needed: _Parts, scope: str, layout: _Layout) -> List[List[Span]]:
+    """For every scope unit that has them, one part span per needed group (the first
+    of each), so each mention is judged on its own context."""
+    unit = layout.segment if scope == "segment" else layout.clause
+    by_unit: Dict[int, List[Span]] = {}
+    for span in sorted(parts, key=lambda s: s.start):
+        by_unit.setdefault(unit[span.start], []).append(span)
+    found: List[List[Span]] = []
+    for key in sorted(by_unit):
+        chosen = [next((s for s in by_unit[key] if s.id_ in group), None) for group in needed]
+        if all(chosen):
+            found.append(chosen)
+    return found
+
+
+def _inside_longer_sign(spans: List[Span], kind: str, other_kind: str, other: List[Span]) -> bool:
+    """"vomiting" inside "vomiting blood": the longer sign says what it is."""
+    if other_kind == kind or len(other) != 1:
+        return False
+    outer = other[0]
+    return all(outer.start <= s.start and s.end <= outer.end for s in spans) and any(
+        (s.start, s.end) != (outer.start, outer.end) for s in spans
+    )
+
+
+def _has_now(span: Span, now_tokens: set, layout: _Layout) -> bool:
+    clause = layout.clause[span.start]
+    return any(layout.clause[i] == clause for i in now_tokens)
+
+
+def _silenced(
+    kind: str,
+    spans: List[Span],
+    calm_spans: List[Span],
+    now_tokens: set,
+    general_question_sentences: set,
+    layout: _Layout,
+    doc: Doc,
+) -> Optional[str]:
+    """Why this sign does not count, or None when it does."""
+    last = max(spans, key=lambda s: s.start)
+    sentence = layout.sentence[last.start]
+    if sentence in general_question_sentences:
+        return "a general question"
+    if any(s.id_ in CONFUSION_PARTS for s in spans) and len(spans) == 1 and _about_the_conversation(last, layout, doc):
+        return "confused by the conversation"
+    own_clause = layout.clause[last.start]
+    # Something new or recent in the sign's clause or later in its sentence keeps it
+    # ("I had a fit years ago and another one today").
+    if any(layout.clause[i] == own_clause or (i > last.start and layout.sentence[i] == sentence) for i in now_tokens):
+        return None
+    for calm in calm_spans:
+        only_for = CALM_ONLY_FOR.get(calm.id_)
+        if only_for is not None and kind not in only_for:
+            continue
+        if layout.sentence[calm.start] != sentence:
+            continue
+        calm_clause = layout.clause[calm.start]
+        if _has_now(calm, now_tokens, layout):
+            continue
+        if calm_clause == own_clause:
+            return f"{calm.id_}: {calm.text!r}"
+        if calm_clause > own_clause and _refers_back(calm, layout, doc):
+            return f"{calm.id_}: {calm.text!r}"
+    return None
+
+
+def _refers_back(calm: Span, layout: _Layout, doc: Doc) -> bool:
+    if calm.id_ == "past":
+        return True
+    start = layout.clause_start.get(layout.clause[calm.start], calm.start)
+    if calm.start == start:
+        return True
+    opener = doc[start].norm_.lower() if start < len(doc) else ""
+    return opener in REFERRING_OPENERS
+
+
+def _general_question_sentences(doc: Doc, layout: _Layout) -> set:
+    """Sentences that ask about a sign in general: "?" at the end, a question word first,
+    and no person in them ("what is a seizure?")."""
+    found = set()
+    by_sentence: Dict[int, List] = {}
+    for token in doc:
+        by_sentence.setdefault(layout.sentence[token.i], []).append(token)
+    for number, tokens in by_sentence.items():
+        words = [t.norm_.lower() for t in tokens if t.text.strip()]
+        if not words or words[-1] != "?":
+            continue
+        if words[0] not in QUESTION_OPENERS:
+            continue
+        if any(w in PERSON_WORDS for w in words):
+            continue
+        found.add(number)
+    return found
+
+
+def _about_the_conversation(span: Span, layout: _Layout, doc: Doc) -> bool:
+    sentence = layout.sentence[span.start]
+    words = [t.norm_.lower() for t in doc if layout.sentence[t.i] == sentence and t.text.strip()]
+    return bool(words) and (words[-1] == "?" or any(w in CONVERSATION_WORDS for w in words))
+
+
+# --- the Rasa component ------------------------------------------------------------------
+
+DIET_THRESHOLD_KEY = "diet_threshold"
+# DIET's confidence in urgent_symptom at or above which a message is treated as urgent
+# when no rule fired (kind "general"), provided it names a symptom (mentions_symptom)
+# and has no calm context. 0.3 is below the FallbackClassifier's 0.4 on purpose: urgent
+# need not be DIET's top intent, to err on the side of warning. In practice DIET's
+# scores are near 0 or near 1, so the symptom gate, not this number, does the sorting
+# (see bench/red_flags.py). config.yml may override it (`diet_threshold:`); it is read
+# when the model is loaded, so changing it needs no retraining.
+DEFAULT_DIET_THRESHOLD = 0.3
+# The FallbackClassifier's threshold in config.yml: a demoted message whose next intent
+# is less sure than this becomes nlu_fallback, as the FallbackClassifier would make it.
+FALLBACK_THRESHOLD = 0.4
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class RedFlagDetector(GraphComponent, IntentClassifier):
+    """Overrules the intent with urgent_symptom when a message describes a warning sign."""
+
+    @classmethod
+    def required_components(cls) -> List[Type]:
+        return [SpacyNLP, IntentClassifier]
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {DIET_THRESHOLD_KEY: DEFAULT_DIET_THRESHOLD}
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self.component_config = {**self.get_default_config(), **(config or {})}
+        self.diet_threshold = float(self.component_config[DIET_THRESHOLD_KEY])
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> RedFlagDetector:
+        return cls(config)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Nothing to learn and nothing to add to the training data."""
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            self.process_message(message)
+        return messages
+
+    def process_message(self, message: Message) -> None:
+        text = message.get(TEXT) or ""
+        if not text.strip() or text.lstrip().startswith(INTENT_MESSAGE_PREFIX):
+            return
+        doc = message.get(SPACY_DOCS[TEXT])
+        if doc is None:
+            # Without the doc nothing can be checked: DIET's score decides alone (err on warning).
+            logger.warning("RedFlagDetector: no spaCy doc on the message; only DIET's urgent_symptom score is used.")
+            found = Assessment(mentions_symptom=True)
+        else:
+            found = assess(doc)
+        if found.kind:
+            self._mark_urgent(message, found.kind, 1.0, found.start, found.end, len(text))
+            return
+        diet = self._diet_urgent_confidence(message)
+        if diet is not None and diet >= self.diet_threshold and found.mentions_symptom and not found.calm:
+            self._mark_urgent(message, GENERAL, diet, 0, len(text), len(text))
+        elif (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == URGENT_INTENT:
+            self._demote_urgent(message)
+
+    @staticmethod
+    def _diet_urgent_confidence(message: Message) -> Optional[float]:
+        for ranked in message.get(INTENT_RANKING_KEY) or []:
+            if ranked.get(INTENT_NAME_KEY) == URGENT_INTENT:
+                return float(ranked.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+        intent = message.get(INTENT) or {}
+        if intent.get(INTENT_NAME_KEY) == URGENT_INTENT:
+            return float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+        return None
+
+    @staticmethod
+    def _demote_urgent(message: Message) -> None:
+        """DIET's top intent is urgent_symptom, but the rules found no sign and DIET's
+        score may not decide alone (calm context, no symptom named, or below the
+        threshold): the next intent in DIET's ranking takes its place, with its
+        confidence among the other intents (nlu_fallback when that is below the
+        fallback threshold). The ranking is left as DIET gave it."""
+        others = [
+            r for r in (message.get(INTENT_RANKING_KEY) or [])
+            if r.get(INTENT_NAME_KEY) not in (URGENT_INTENT, DEFAULT_NLU_FALLBACK_INTENT_NAME)
+        ]
+        total = sum(float(r.get(PREDICTED_CONFIDENCE_KEY) or 0.0) for r in others)
+        if not others or total <= 0.0:
+            best = {INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME, PREDICTED_CONFIDENCE_KEY: FALLBACK_THRESHOLD}
+        else:
+            # DIET's confidence in the next intent, given that it is not urgent_symptom.
+            top = max(others, key=lambda r: float(r.get(PREDICTED_CONFIDENCE_KEY) or 0.0))
+            confidence = float(top.get(PREDICTED_CONFIDENCE_KEY) or 0.0) / total
+            best = {INTENT_NAME_KEY: top[INTENT_NAME_KEY], PREDICTED_CONFIDENCE_KEY: confidence}
+            if confidence < FALLBACK_THRESHOLD:
+                best = {INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME, PREDICTED_CONFIDENCE_KEY: FALLBACK_THRESHOLD}
+        message.set(INTENT, best, add_to_output=True)
+
+    @staticmethod
+    def _mark_urgent(
+        message: Message, kind: str, confidence: float, start: Optional[int], end: Optional[int], length: int
+    ) -> None:
+        urgent = {INTENT_NAME_KEY: URGENT_INTENT, PREDICTED_CONFIDENCE_KEY: confidence}
+        message.set(INTENT, urgent, add_to_output=True)
+        ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get(INTENT_NAME_KEY) != URGENT_INTENT]
+        message.set(INTENT_RANKING_KEY, [dict(urgent)] + ranking, add_to_output=True)
+        start = max(0, min(start if start is not None else 0, length))
+        end = max(start, min(end if end is not None else length, length))
+        entities = [e for e in (message.get(ENTITIES) or []) if e.get(ENTITY_ATTRIBUTE_TYPE) != ENTITY_NAME]
+        entities.append(
+            {
+                ENTITY_ATTRIBUTE_TYPE: ENTITY_NAME,
+                ENTITY_ATTRIBUTE_VALUE: kind,
+                ENTITY_ATTRIBUTE_START: start,
+                ENTITY_ATTRIBUTE_END: end,
+                EXTRACTOR: EXTRACTOR_NAME,
+            }
+        )
+        message.set(ENTITIES, entities, add_to_output=True)

@@ -1,0 +1,624 @@
+"""Urgent warning signs: nlp.red_flags.detect, the RedFlagDetector component, and
+action_urgent_warning.
+
+detect() runs on docs of the project's spaCy pipeline (the `nlp` fixture), lower-cased
+the way Rasa's SpacyNLP hands text to it. The component runs on real rasa Message
+objects carrying that doc and a DIET-like ranking. The action runs against the real
+domain. None of these phrasings is in bench/red_flags_heldout.yml.
+"""
+import warnings
+from typing import Any, Dict, List, Optional
+
+import pytest
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from rasa.nlu.constants import SPACY_DOCS
+    from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+    from rasa.shared.nlu.training_data.message import Message
+
+    from actions.safety import ActionUrgentWarning
+    from nlp import red_flags
+    from nlp.red_flags import RedFlagDetector, assess, detect
+
+ANSWER_SLOTS = (
+    "symptoms_affect_daily_life", "symptom_areas", "spread_extent", "growth_count", "growth_size",
+    "treatment_response", "hormone_receptor_status", "tumor_grade", "earlier_breast_cancer",
+    "years_to_metastasis", "daily_activity", "age_65_or_older", "other_health_conditions",
+    "surgery_considered", "complete_removal_likely", "main_goal",
+)
+
+
+def doc_for(nlp, text: str):
+    # Rasa's SpacyNLP lower-cases the text before the pipeline sees it.
+    return nlp(text.lower())
+
+
+# --- detect(): warning signs, by kind ----------------------------------------------------
+
+RED_FLAGS = {
+    "spinal_cord": [
+        "my legs have gone heavy",
+        "I wet myself",
+        "I can't feel my bottom",
+        "my legs feel weak and wobbly today",
+        "both my legs went numb this morning",
+        "I've got no feeling in my left leg",
+        "I can't feel my feet properly since yesterday",
+        "my arms have gone weak",
+        "I can hardly walk today",
+        "I've not been able to walk since Tuesday",
+        "I keep falling over",
+        "my legs gave way in the kitchen",
+        "I've lost control of my bladder",
+        "I can't hold my wee any more",
+        "I'm leaking urine and didn't notice",
+        "I had an accident in my pants and didn't feel it",
+        "I can't control my bowels",
+        "I've got a band of pain round my chest",
+        "pain shooting down my leg and it's numb",
+        "there's a belt of pain around my waist, like a tight band",
+        "she's dragging her leg",
+        "my husband can't move his legs",
+        "numb between my legs",
+        "I can't pee at all",
+        "my legs just stopped working",
+        "I'm so clumsy with my hands, I keep dropping things",
+        "walking is really difficult all of a sudden",
+        "my legs are like jelly",
+        "I think the cancer is pressing on my spinal cord",
+        "no, I can't feel my legs",
+    ],
+    "back_pain": [
+        "my back pain is getting worse",
+        "the pain in my lower back keeps me awake",
+        "my back is killing me",
+        "my neck hurts more and more every day",
+        "my back hurts when I cough",
+        "sneezing makes the pain in my spine shoot up",
+        "the backache wakes me up at night",
+        "my back pain is severe",
+        "terrible pain in the middle of my back",
+        "my back hurts so much I can't lie flat",
+        "new pain in my upper back",
+        "the pain in my neck isn't going away and the painkillers aren't working",
+        "my back aches when I strain on the toilet",
+    ],
+    "seizure": [
+        "I just had a fit",
+        "she had a seizure an hour ago",
+        "my wife is having a fit",
+        "I had a convulsion this morning",
+        "he was shaking and jerking on the floor",
+        "I blacked out and my arm was jerking",
+        "mum went rigid and her eyes rolled back",
+        "he's fitting",
+    ],
+    "headache": [
+        "I have the worst headache of my life",
+        "a sudden terrible headache",
+        "my headache is so bad and I keep being sick",
+        "bad headache and I'm seeing double",
+        "headache and my speech is slurred",
+        "this headache came on out of nowhere",
+        "my head hurts really badly and I threw up",
+        "the headaches are getting worse and they wake me at night",
+        "headache with vomiting",
+    ],
+    "breathing": [
+        "I can't breathe",
+        "I'm really short of breath even sitting down",
+        "suddenly very breathless",
+        "I've got chest pain",
+        "my chest feels tight and heavy",
+        "I'm struggling to breathe",
+        "I'm so breathless I can't talk",
+        "my breathing has got much worse today",
+        "I can't get my breath",
+        "there's a crushing pain in my chest",
+    ],
+    "high_calcium": [
+        "I'm so thirsty all the time",
+        "mum is confused and sleepy",
+        "I've been very drowsy",
+        "I keep vomiting",
+        "I'm badly constipated and feel sick and thirsty",
+        "my husband is muddled and doesn't know where he is",
+        "I can't keep anything down",
+        "she's been really confused today",
+        "I'm constipated, haven't been for a week",
+        "I'm extremely thirsty and drinking loads",
+    ],
+    "fever": [
+        "I have a fever",
+        "my temperature is 38.3",
+        "temp of 39 and I had chemo last week",
+        "I feel hot and cold and shivery",
+        "I've got the shivers",
+        "I'm running a temperature",
+        "I'm shaking and freezing cold and I'm on chemo",
+        "I've got a high temperature",
+        "my temperature was 38 this morning",
+    ],
+    "jaundice": [
+        "my skin has gone yellow",
+        "my eyes look yellow",
+        "I think I have jaundice",
+        "the whites of her eyes are yellow",
+        "I've turned yellow",
+    ],
+    "general": [
+        "I'm very unwell",
+        "I passed out",
+        "she's collapsed",
+        "I'm vomiting blood",
+        "I can't stop the bleeding",
+        "I need an ambulance",
+        "I think she's having a stroke, her face is drooping",
+        "the pain in my hip is unbearable",
+        "I want to end my life",
+        "something is really wrong",
+        "my calf is swollen and hot and painful",
+    ],
+}
+RED_FLAG_CASES = [(kind, text) for kind, texts in RED_FLAGS.items() for text in texts]
+
+
+@pytest.mark.parametrize("kind,text", RED_FLAG_CASES)
+def test_detect_finds_the_kind_of_warning_sign(nlp, kind, text):
+    assert detect(doc_for(nlp, text)) == kind, assess(doc_for(nlp, text)).reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My Legs Have Gone Heavy",
+        "i wet myself!!",
+        "I can’t feel my bottom",
+        "I can not feel my legs",
+        "I cannot feel my legs",
+    ],
+)
+def test_detect_ignores_case_punctuation_and_contraction_style(nlp, text):
+    assert detect(doc_for(nlp, text)) == "spinal_cord"
+
+
+@pytest.mark.parametrize(
+    "text,kind",
+    [
+        # A warning sign in a later part of the message still counts.
+        ("the headache went away but now I can't feel my legs", "spinal_cord"),
+        ("my back is the same as last month but I wet myself this morning", "spinal_cord"),
+        ("my back is the same, but I've wet myself", "spinal_cord"),
+        ("I'm 58. My legs have gone numb.", "spinal_cord"),
+        # A calm past mention plus a new episode.
+        ("I had a fit years ago and I had another one today", "seizure"),
+        ("I used to get headaches but now I have the worst headache ever", "headache"),
+        # Emphasis with "never" is not a negation.
+        ("I've never felt so weak in my legs", "spinal_cord"),
+        # Two kinds: the more specific comes first.
+        ("my back pain is terrible and my legs are numb", "spinal_cord"),
+        ("headache and vomiting", "headache"),
+        # Doubt is not negation.
+        ("not sure but my legs feel weaker", "spinal_cord"),
+        # Typing for someone else.
+        ("I'm typing for my dad, he had a seizure last night", "seizure"),
+        # A question that describes the person is still a warning sign.
+        ("is it normal that my legs feel numb?", "spinal_cord"),
+        ("it hasn't gone away, my back pain is keeping me awake", "back_pain"),
+        # Each mention is judged on its own: a settled one does not hide a new one.
+        ("My legs went numb last year. My legs are numb again", "spinal_cord"),
+        ("my legs were weak years ago; my legs are weak", "spinal_cord"),
+    ],
+)
+def test_detect_reads_context_that_keeps_a_warning(nlp, text, kind):
+    assert detect(doc_for(nlp, text)) == kind, assess(doc_for(nlp, text)).reasons
+
+
+# --- detect(): calm look-alikes -----------------------------------------------------------
+
+CALM = [
+    # From the brief.
+    "my back feels the same as last month",
+    "I feel good most days",
+    "I had a headache last week after a long day but it went away",
+    # Negated.
+    "I haven't had a fit",
+    "no numbness or weakness in my legs",
+    "my legs aren't weak",
+    "I don't have a fever",
+    "no fever and no shivers",
+    "I've never had a seizure",
+    "I'm not confused",
+    "there's no pain in my chest",
+    "I have no trouble walking",
+    "my bladder and bowels are fine",
+    "no, it's not in my spine",
+    # Settled, unchanged, past.
+    "I had back pain last year but it settled",
+    "the pain in my back is much better now",
+    "my back pain is under control with tablets",
+    "I had a fever in 2019",
+    "I had a seizure once, years ago",
+    "my neck pain is about the same as always",
+    "my breathing is no worse than usual",
+    "the numbness in my feet is from the chemo",
+    "I had chest pain after my surgery but it was just the wound",
+    "the tingling in my hands from chemo hasn't changed",
+    # Ordinary answers to the questions.
+    "it's in my spine and my hips",
+    "headaches from the spots in my brain",
+    "the pain in my back",
+    "my lower back and my ribs",
+    "I get out of breath climbing stairs",
+    "I'm tired all the time and in pain",
+    "I feel fine most days",
+    "I can do everything I did before",
+    "I'm in bed most of the day",
+    "the scan showed it's growing in my spine",
+    "it's getting worse on the scans",
+    "I have diabetes and high blood pressure",
+    "I'm fit and healthy apart from the cancer",
+    "the cancer is in my chest wall",
+    "I can't walk far because of my hip",
+    "I can only do light work",
+    "I want to breathe easier",
+    "I want less pain",
+    "it came back in 2019",
+    "grade 3, ER negative",
+    "I'm 72",
+    "yes",
+    "not sure",
+    # Questions and worries that describe no sign.
+    "what is spinal cord compression?",
+    "what does jaundice mean?",
+    "I'm confused by the question",
+    "sorry, I'm confused, what do you mean?",
+    "I'm a bit confused about my treatment plan",
+    "I'm worried about getting a fever in the future",
+    "what should I do if I get a temperature?",
+    "my friend had a seizure once",
+    "the nurse told me to watch out for signs of a fever",
+    # Other words.
+    "my hair is falling out",
+    "I walk the dog every morning",
+    "I'm sick of waiting for results",
+    "my mum is doing well",
+    "thank you",
+    "bye",
+]
+
+
+@pytest.mark.parametrize("text", CALM)
+def test_detect_stays_quiet_on_calm_mentions(nlp, text):
+    found = assess(doc_for(nlp, text))
+    assert found.kind is None, found.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I haven't had a fit",
+        "I had a headache last week after a long day but it went away",
+        "my back feels the same as last month",
+        "what is spinal cord compression?",
+        "I had back pain last year but it settled",
+    ],
+)
+def test_assess_marks_calm_context(nlp, text):
+    assert assess(doc_for(nlp, text)).calm is True
+
+
+@pytest.mark.parametrize("text", ["I feel fine most days", "it's in my spine and my hips", "I'm 72"])
+def test_assess_does_not_mark_plain_answers_as_calm(nlp, text):
+    assert assess(doc_for(nlp, text)).calm is False
+
+
+def test_assess_gives_the_characters_that_show_the_sign(nlp):
+    text = "hello, i wet myself this morning"
+    found = assess(doc_for(nlp, text))
+    assert found.kind == "spinal_cord"
+    assert text[found.start:found.end] == "wet myself"
+
+
+def test_every_kind_has_its_warning_in_the_domain(domain):
+    for kind in red_flags.KINDS:
+        assert f"utter_urgent_{kind}" in domain["responses"]
+    assert {kind for kind, _, _ in red_flags.COMBINATIONS} <= set(red_flags.KINDS)
+
+
+def test_combinations_name_only_parts_the_vocabulary_defines():
+    import yaml
+
+    from actions import settings
+
+    vocabulary = yaml.safe_load((settings.PROJECT_ROOT / "nlp" / "patterns.yml").read_text())
+    parts = set(vocabulary[red_flags.PART])
+    named = {part for _, _, needed in red_flags.COMBINATIONS for group in needed for part in group}
+    assert named <= parts, sorted(named - parts)
+    assert set(vocabulary[red_flags.SIGN]) == set(red_flags.KINDS)
+    assert set(red_flags.CALM_ONLY_FOR) <= set(vocabulary[red_flags.CALM])
+
+
+# --- the Rasa component ---------------------------------------------------------------------
+
+
+def message_for(nlp, text: str, ranking: Optional[List[Dict[str, Any]]] = None, with_doc: bool = True) -> Message:
+    ranking = ranking if ranking is not None else [{"name": "inform", "confidence": 0.9}, {"name": "urgent_symptom", "confidence": 0.05}]
+    message = Message(data={TEXT: text})
+    if with_doc:
+        message.set(SPACY_DOCS[TEXT], doc_for(nlp, text))
+    message.set(INTENT, dict(ranking[0]), add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [dict(r) for r in ranking], add_to_output=True)
+    message.set(ENTITIES, [], add_to_output=True)
+    return message
+
+
+@pytest.fixture
+def detector():
+    return RedFlagDetector.create(RedFlagDetector.get_default_config(), None, None, None)
+
+
+def red_flag_entities(message: Message) -> List[Dict[str, Any]]:
+    return [e for e in message.get(ENTITIES) or [] if e["entity"] == "red_flag"]
+
+
+def test_component_marks_a_rule_detected_sign_as_urgent(nlp, detector):
+    text = "Since this morning my legs have gone heavy"
+    [message] = detector.process([message_for(nlp, text)])
+    assert message.get(INTENT) == {"name": "urgent_symptom", "confidence": 1.0}
+    assert message.get(INTENT_RANKING_KEY)[0] == {"name": "urgent_symptom", "confidence": 1.0}
+    assert [r["name"] for r in message.get(INTENT_RANKING_KEY)].count("urgent_symptom") == 1
+    assert "inform" in [r["name"] for r in message.get(INTENT_RANKING_KEY)]
+    [entity] = red_flag_entities(message)
+    assert entity["value"] == "spinal_cord"
+    assert entity["extractor"] == "RedFlagDetector"
+    assert text[entity["start"]:entity["end"]].lower().startswith("legs")
+
+
+def test_component_overrules_the_fallback_intent(nlp, detector):
+    ranking = [{"name": "nlu_fallback", "confidence": 0.4}, {"name": "inform", "confidence": 0.3}]
+    [message] = detector.process([message_for(nlp, "I just had a fit", ranking)])
+    assert message.get(INTENT)["name"] == "urgent_symptom"
+    assert red_flag_entities(message)[0]["value"] == "seizure"
+
+
+def test_component_trusts_diet_above_the_threshold_as_general(nlp, detector):
+    text = "my back is really weird"
+    confidence = red_flags.DEFAULT_DIET_THRESHOLD + 0.05
+    ranking = [{"name": "urgent_symptom", "confidence": confidence}, {"name": "inform", "confidence": 0.1}]
+    assert detect(doc_for(nlp, text)) is None and assess(doc_for(nlp, text)).mentions_symptom
+    [message] = detector.process([message_for(nlp, text, ranking)])
+    assert message.get(INTENT) == {"name": "urgent_symptom", "confidence": confidence}
+    [entity] = red_flag_entities(message)
+    assert (entity["value"], entity["start"], entity["end"]) == ("general", 0, len(text))
+
+
+def test_component_leaves_diet_below_the_threshold_alone(nlp, detector):
+    low = red_flags.DEFAULT_DIET_THRESHOLD - 0.05
+    ranking = [{"name": "inform", "confidence": 1 - low}, {"name": "urgent_symptom", "confidence": low}]
+    [message] = detector.process([message_for(nlp, "my back is really weird", ranking)])
+    assert message.get(INTENT)["name"] == "inform"
+    assert red_flag_entities(message) == []
+
+
+def test_component_demotes_diet_below_the_threshold_when_urgent_is_top(nlp, detector):
+    low = red_flags.DEFAULT_DIET_THRESHOLD - 0.01
+    ranking = [{"name": "urgent_symptom", "confidence": low}, {"name": "inform", "confidence": 1 - low}]
+    [message] = detector.process([message_for(nlp, "my back is really weird", ranking)])
+    assert message.get(INTENT) == {"name": "inform", "confidence": pytest.approx(1.0)}
+    assert red_flag_entities(message) == []
+
+
+def test_component_demoting_keeps_a_clear_next_intent(nlp, detector):
+    ranking = [{"name": "urgent_symptom", "confidence": 0.999}, {"name": "inform", "confidence": 0.0009}, {"name": "deny", "confidence": 0.0001}]
+    [message] = detector.process([message_for(nlp, "high", ranking)])
+    assert message.get(INTENT)["name"] == "inform"
+    assert message.get(INTENT)["confidence"] == pytest.approx(0.9)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the pain is in my pelvis", "my spine and my left femur", "getting rid of the pain",
+        "easing the headaches", "I take blood thinners", "I can't do heavy stuff like gardening",
+        "I get out of breath on the stairs", "I need help going to the toilet", "my legs ache after a walk",
+    ],
+)
+def test_common_answer_words_alone_do_not_let_diet_warn(nlp, text):
+    assert assess(doc_for(nlp, text)).mentions_symptom is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["my feet feel like cotton wool", "the pain in my back is relentless", "I'm suddenly wheezing", "I've been throwing up", "my legs feel strange all of a sudden"],
+)
+def test_symptom_words_let_diet_decide(nlp, text):
+    assert assess(doc_for(nlp, text)).mentions_symptom is True
+
+
+@pytest.mark.parametrize("text", ["high", "my hair is falling out", "nothing serious", "please help me with this form"])
+def test_component_does_not_let_diet_alone_warn_when_no_symptom_is_named(nlp, detector, text):
+    ranking = [
+        {"name": "urgent_symptom", "confidence": 0.999},
+        {"name": "inform", "confidence": 0.00035},
+        {"name": "deny", "confidence": 0.00035},
+        {"name": "greet", "confidence": 0.0003},
+    ]
+    assert assess(doc_for(nlp, text)).mentions_symptom is False
+    [message] = detector.process([message_for(nlp, text, ranking)])
+    assert message.get(INTENT) == {"name": "nlu_fallback", "confidence": red_flags.FALLBACK_THRESHOLD}
+    assert red_flag_entities(message) == []
+
+
+def test_component_lets_calm_context_overrule_diet(nlp, detector):
+    ranking = [
+        {"name": "urgent_symptom", "confidence": 0.9},
+        {"name": "deny", "confidence": 0.08},
+        {"name": "inform", "confidence": 0.02},
+    ]
+    [message] = detector.process([message_for(nlp, "I haven't had a fit", ranking)])
+    assert message.get(INTENT)["name"] == "deny"
+    assert message.get(INTENT)["confidence"] == pytest.approx(0.8)
+    assert message.get(INTENT_RANKING_KEY)[0]["name"] == "urgent_symptom"  # DIET's own ranking, untouched
+    assert red_flag_entities(message) == []
+
+
+def test_component_demotes_a_calm_message_to_the_next_intent(nlp, detector):
+    ranking = [{"name": "urgent_symptom", "confidence": 0.95}, {"name": "inform", "confidence": 0.05}]
+    [message] = detector.process([message_for(nlp, "I had a headache last week after a long day but it went away", ranking)])
+    assert message.get(INTENT) == {"name": "inform", "confidence": pytest.approx(1.0)}
+    assert red_flag_entities(message) == []
+
+
+def test_component_demotes_to_fallback_when_nothing_else_is_sure(nlp, detector):
+    ranking = [
+        {"name": "urgent_symptom", "confidence": 0.7},
+        {"name": "nlu_fallback", "confidence": 0.4},
+        {"name": "inform", "confidence": 0.1},
+        {"name": "deny", "confidence": 0.1},
+        {"name": "greet", "confidence": 0.1},
+    ]
+    [message] = detector.process([message_for(nlp, "my back feels the same as last month", ranking)])
+    assert message.get(INTENT) == {"name": "nlu_fallback", "confidence": red_flags.FALLBACK_THRESHOLD}
+
+
+def test_component_leaves_calm_messages_untouched(nlp, detector):
+    message = message_for(nlp, "I had a headache last week after a long day but it went away")
+    before = (dict(message.get(INTENT)), [dict(r) for r in message.get(INTENT_RANKING_KEY)])
+    [message] = detector.process([message])
+    assert (message.get(INTENT), message.get(INTENT_RANKING_KEY)) == before
+    assert message.get(ENTITIES) == []
+
+
+@pytest.mark.parametrize("text", ["/inform{\"answer\": \"yes\"}", "/urgent_symptom", "/start_questions"])
+def test_component_never_touches_button_payloads(nlp, detector, text):
+    ranking = [{"name": "urgent_symptom", "confidence": 0.99}]
+    message = message_for(nlp, text, ranking)
+    message.set(SPACY_DOCS[TEXT], doc_for(nlp, "I wet myself"))  # even if the doc said so
+    [message] = detector.process([message])
+    assert red_flag_entities(message) == []
+    assert message.get(INTENT) == {"name": "urgent_symptom", "confidence": 0.99}
+
+
+def test_component_keeps_other_entities(nlp, detector):
+    message = message_for(nlp, "I'm 58 and I wet myself")
+    age = {"entity": "AGE", "value": "i'm 58", "start": 0, "end": 6, "extractor": "SpacyEntityExtractor"}
+    message.set(ENTITIES, [age], add_to_output=True)
+    [message] = detector.process([message])
+    assert age in message.get(ENTITIES)
+    assert red_flag_entities(message)[0]["value"] == "spinal_cord"
+
+
+def test_component_without_a_doc_still_uses_diet(nlp, detector):
+    ranking = [{"name": "urgent_symptom", "confidence": 0.9}]
+    [message] = detector.process([message_for(nlp, "help", ranking, with_doc=False)])
+    assert red_flag_entities(message)[0]["value"] == "general"
+
+
+def test_component_processes_every_message_in_a_batch(nlp, detector):
+    messages = [message_for(nlp, "I feel fine most days"), message_for(nlp, "my eyes look yellow")]
+    first, second = detector.process(messages)
+    assert first.get(INTENT)["name"] == "inform"
+    assert red_flag_entities(second)[0]["value"] == "jaundice"
+
+
+def test_component_threshold_comes_from_the_config(nlp):
+    strict = RedFlagDetector.create({"diet_threshold": 0.99}, None, None, None)
+    ranking = [{"name": "urgent_symptom", "confidence": 0.9}]
+    [message] = strict.process([message_for(nlp, "my back is really weird", ranking)])
+    assert red_flag_entities(message) == []
+
+
+def test_component_training_data_passes_through(detector):
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    data = TrainingData([Message(data={TEXT: "I wet myself", INTENT: "urgent_symptom"})])
+    assert detector.process_training_data(data) is data
+
+
+def test_component_is_last_in_the_config():
+    import yaml
+
+    from actions import settings
+
+    config = yaml.safe_load((settings.PROJECT_ROOT / "config.yml").read_text())
+    assert config["pipeline"][-1]["name"] == "nlp.red_flags.RedFlagDetector"
+
+
+# --- the action ------------------------------------------------------------------------------
+
+
+def urgent_tracker(make_tracker, kind: Optional[str], **kwargs):
+    entities = [] if kind is None else [
+        {"entity": "red_flag", "value": kind, "start": 0, "end": 5, "extractor": "RedFlagDetector"}
+    ]
+    return make_tracker(text="something urgent", intent="urgent_symptom", confidence=1.0, entities=entities, **kwargs)
+
+
+@pytest.mark.parametrize("kind", red_flags.KINDS)
+def test_action_gives_the_warning_for_the_kind_then_offers_to_resume(make_tracker, run_action, sent, kind):
+    events, dispatcher = run_action(ActionUrgentWarning(), urgent_tracker(make_tracker, kind))
+    assert sent.responses(dispatcher) == [f"utter_urgent_{kind}", "utter_urgent_resume"]
+    assert events == []
+
+
+@pytest.mark.parametrize("kind", [None, "not_a_kind", "resume", ""])
+def test_action_falls_back_to_the_general_warning(make_tracker, run_action, sent, kind):
+    events, dispatcher = run_action(ActionUrgentWarning(), urgent_tracker(make_tracker, kind))
+    assert sent.responses(dispatcher) == ["utter_urgent_general", "utter_urgent_resume"]
+
+
+def test_action_uses_only_warnings_the_domain_has(make_tracker, run_action, sent, domain):
+    del domain["responses"]["utter_urgent_fever"]
+    _, dispatcher = run_action(ActionUrgentWarning(), urgent_tracker(make_tracker, "fever"), domain)
+    assert sent.responses(dispatcher) == ["utter_urgent_general", "utter_urgent_resume"]
+
+
+def test_action_sends_no_text_of_its_own(make_tracker, run_action, sent):
+    _, dispatcher = run_action(ActionUrgentWarning(), urgent_tracker(make_tracker, "seizure"))
+    assert sent.texts(dispatcher) == []
+
+
+def test_action_keeps_every_answer_mid_questions(make_tracker, run_action):
+    answers = {"symptoms_affect_daily_life": "yes", "symptom_areas": ["spine"], "spread_extent": "one_area"}
+    tracker = urgent_tracker(make_tracker, "spinal_cord", slots=answers, requested_slot="growth_count")
+    events, _ = run_action(ActionUrgentWarning(), tracker)
+    assert not [e for e in events if e.get("event") == "slot"]
+
+
+def test_action_reads_the_first_red_flag_entity_only(make_tracker, run_action, sent):
+    entities = [
+        {"entity": "BODY_SITE", "value": "spine", "start": 0, "end": 5},
+        {"entity": "red_flag", "value": "breathing", "start": 0, "end": 5},
+    ]
+    tracker = make_tracker(text="x", intent="urgent_symptom", entities=entities)
+    _, dispatcher = run_action(ActionUrgentWarning(), tracker)
+    assert sent.responses(dispatcher)[0] == "utter_urgent_breathing"
+
+
+def test_action_name_matches_the_domain(domain):
+    assert ActionUrgentWarning().name() == "action_urgent_warning"
+    assert "action_urgent_warning" in domain["actions"]
+
+
+# --- the test stories say what the detector does --------------------------------------------
+
+
+def story_user_turns():
+    import yaml
+
+    from actions import settings
+
+    stories = yaml.safe_load((settings.PROJECT_ROOT / "tests" / "test_safety_stories.yml").read_text())["stories"]
+    return [
+        (step["user"], step["intent"])
+        for story in stories
+        for step in story["steps"]
+        if "user" in step and not str(step["user"]).startswith("/")
+    ]
+
+
+@pytest.mark.parametrize("text,intent", story_user_turns())
+def test_safety_story_turns_get_the_intent_the_stories_expect_from_the_detector(nlp, text, intent):
+    assert (detect(doc_for(nlp, text)) is not None) == (intent == "urgent_symptom"), text
