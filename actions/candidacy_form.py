@@ -69,6 +69,8 @@ def read_reply(slot: Text, tracker: Tracker) -> Dict[Text, Any]:
     intent = confident_intent(message)
     if (message.get("intent") or {}).get("name") == settings.URGENT_INTENT or intent in settings.FIRM_DIGRESSION_INTENTS:
         return {}
+    if intent == "change_answer" and language.words(message.get("text") or "") & settings.CORRECTION_WORDS:
+        return {}
     chosen = button_value(slot, message)
     if chosen is not None:
         return {slot: chosen}

@@ -16,7 +16,12 @@ from actions import settings
 ANSWER_SPANS_KEY = "answers"
 
 NEGATION_CUES = frozenset({"no", "not", "never", "without", "none", "nothing", "nobody", "neither", "nor"})
-QUESTION_OPENERS = frozenset({"why", "what", "what's", "whats", "how", "explain", "huh", "pardon", "meaning"})
+QUESTION_OPENERS = frozenset(
+    {
+        "why", "what", "what's", "whats", "how", "explain", "huh", "pardon", "meaning",
+        "should", "can", "could", "will", "would", "am", "is", "are", "do", "does",
+    }
+)
 CLAUSE_BREAKS = frozenset(
     {".", ",", ";", ":", "!", "?", "but", "although", "though", "however", "except", "because"}
 )
@@ -101,10 +106,15 @@ def is_doubted(span: Span) -> bool:
     return any(token.i in unsure_tokens for token in _clause_before(span))
 
 
+def words(text: str) -> set:
+    """The lower-case words of a text, punctuation stripped."""
+    return {w.strip(",.!?;:'\"") for w in text.lower().split()}
+
+
 def looks_like_question(text: str) -> bool:
     """"why do you need that", "what does grade mean?", "huh?"."""
-    words = text.strip().lower().split()
-    return text.strip().endswith("?") or bool(words) and words[0].strip(",.!") in QUESTION_OPENERS
+    tokens = text.strip().lower().split()
+    return text.strip().endswith("?") or bool(tokens) and tokens[0].strip(",.!") in QUESTION_OPENERS
 
 
 def number_value(text: str) -> Optional[float]:

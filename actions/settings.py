@@ -20,12 +20,17 @@ FORM_NAME = "candidacy_form"
 # Soft ones are what the classifier is often sure of for real answers ("pretty
 # small from what I understand" as ask_why, "ER positive" as glossary): for these
 # a clear answer to the open question wins, unless the message reads as a question.
-SOFT_DIGRESSION_INTENTS = frozenset({"ask_why", "goodbye", "thank", "glossary"})
+SOFT_DIGRESSION_INTENTS = frozenset({"ask_why", "goodbye", "thank", "glossary", "ask_verdict", "change_answer"})
 FIRM_DIGRESSION_INTENTS = frozenset(
     {
-        "about_assistant", "ask_verdict", "change_answer", "go_back", "feeling_scared",
-        "talk_to_person", "typing_for_someone", "out_of_scope", "start_again",
+        "about_assistant", "go_back", "feeling_scared", "talk_to_person",
+        "typing_for_someone", "out_of_scope", "start_again",
     }
+)
+# A correction names itself ("actually I'm 64", "I got that wrong"): without one of
+# these words a reply the classifier calls change_answer is read as an answer first.
+CORRECTION_WORDS = frozenset(
+    {"actually", "wrong", "change", "changed", "mistake", "correct", "correction", "meant", "oops", "instead", "fix"}
 )
 DIGRESSION_INTENTS = SOFT_DIGRESSION_INTENTS | FIRM_DIGRESSION_INTENTS
 DIGRESSION_MIN_CONFIDENCE = 0.6

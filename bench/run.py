@@ -39,6 +39,9 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # also when a test imports this script
+from heldout import normalise, training_texts  # noqa: E402  (bench/heldout.py)
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = PROJECT_ROOT / "bench"
 WORK_DIR = BENCH_DIR / "work"
@@ -96,9 +99,6 @@ def say(line: str) -> None:
 # --- the held-out set ---------------------------------------------------------------
 
 
-def normalise(text: str) -> str:
-    return re.sub(r"\s+", " ", text.strip().lower())
-
 
 def heldout_files() -> List[Path]:
     """bench/heldout_answers*.yml, in round order (round 1, round2, ..., round10)."""
@@ -146,16 +146,6 @@ def check_expected(set_name: str, slot: str, expected: Any, domain_slots: Dict[s
         raise ValueError(f"{set_name}: {slot}: expected value {expected!r} is not in the answers schema")
 
 
-def training_texts() -> Dict[str, str]:
-    """Every training example of data/nlu (markup stripped), normalised -> intent."""
-    from rasa.shared.nlu.training_data.loading import load_data
-
-    texts: Dict[str, str] = {}
-    for path in sorted(NLU_DIR.glob("*.yml")):
-        for example in load_data(str(path)).training_examples:
-            if example.get("text"):
-                texts[normalise(example.get("text"))] = example.get("intent")
-    return texts
 
 
 # --- capture ---------------------------------------------------------------------------

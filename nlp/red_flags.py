@@ -115,7 +115,6 @@ COMBINATIONS: Tuple[Tuple[str, str, _Parts], ...] = (
     ("breathing", "clause", (_need("chest"), _need("pain", "tightness"))),
     # A headache that is sudden, severe, or comes with vomiting, confusion, sight or speech changes.
     ("headache", "segment", (_need("head_pain"), _HEAD_CUES)),
-    ("headache", "segment", (_need("head"), _need("pain"), _HEAD_CUES)),
     # Shivering with heat or cold.
     ("fever", "segment", (_need("shaking"), _need("cold"))),
     # Confusion, drowsiness, great thirst, vomiting, constipation with another sign.
@@ -140,12 +139,12 @@ COMBINATIONS: Tuple[Tuple[str, str, _Parts], ...] = (
 # "my legs", "breathless", "toilet"), only together with a QUALIFIER_PARTS word
 # ("really", "new", "at night", "worse", "for days").
 SYMPTOM_PARTS = frozenset({
-    "vomit", "confusion", "drowsy", "vision", "speech", "stiff_neck", "thirst", "constipation",
+    "vomit", "confusion", "drowsy", "vision", "speech", "stiff_neck", "constipation",
     "shaking", "seizure_sign",
 })
 COMMON_PARTS = frozenset({
     "limb", "nerve", "continence", "control", "walk", "back", "pain", "head_pain", "head",
-    "breath", "chest", "tightness", "swollen", "bleed", "yellow",
+    "breath", "chest", "tightness", "swollen", "bleed", "yellow", "thirst",
 })
 QUALIFIER_PARTS = frozenset({
     "severe", "worse", "onset", "night", "strain", "unrelieved", "intense", "days", "at_rest",
@@ -175,6 +174,7 @@ QUESTION_OPENERS = frozenset({
     "what", "what's", "whats", "how", "why", "is", "are", "does", "do", "can", "could",
     "should", "will", "would", "which", "when",
 })
+CONDITIONAL_OPENERS = frozenset({"if", "suppose", "supposing"})
 # Words that put a person in a sentence: a question that has one describes someone
 # ("is it normal that my legs are numb?"); one without is about the sign in general.
 PERSON_WORDS = frozenset({
@@ -431,8 +431,9 @@ def _refers_back(calm: Span, layout: _Layout, doc: Doc) -> bool:
 
 
 def _general_question_sentences(doc: Doc, layout: _Layout) -> set:
-    """Sentences that ask about a sign in general: "?" at the end, a question word first,
-    and no person in them ("what is a seizure?")."""
+    """Sentences that ask about a sign in general or in case it happens: "?" at the end,
+    and either a question word first and no person in them ("what is a seizure?"), or
+    "if" first ("if my legs go weak, what should I do?")."""
     found = set()
     by_sentence: Dict[int, List] = {}
     for token in doc:
@@ -440,6 +441,9 @@ def _general_question_sentences(doc: Doc, layout: _Layout) -> set:
     for number, tokens in by_sentence.items():
         words = [t.norm_.lower() for t in tokens if t.text.strip()]
         if not words or words[-1] != "?":
+            continue
+        if words[0] in CONDITIONAL_OPENERS:
+            found.add(number)
             continue
         if words[0] not in QUESTION_OPENERS:
             continue

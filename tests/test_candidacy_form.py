@@ -600,6 +600,30 @@ def test_firm_digressions_and_warning_signs_never_become_answers(intent, domain,
     assert dispatcher.messages == []
 
 
+@pytest.mark.parametrize("text, stored", [
+    ("actually it's grade 3", {}),
+    ("sorry, I got that wrong about surgery", {}),
+    ("it's grade 3 I think", {"tumor_grade": "high"}),
+])
+def test_change_answer_is_a_digression_only_when_it_sounds_like_a_correction(text, stored, domain, make_tracker, run_action):
+    tracker = make_tracker(
+        text=text, intent="change_answer", confidence=0.97,
+        requested_slot="tumor_grade", slots=answered_before("tumor_grade", domain, {}),
+    )
+    events, _ = run_action(ValidateCandidacyForm(), tracker)
+    assert answer_events(events) == stored
+
+
+@pytest.mark.parametrize("text", ["should I have surgery or not", "am I a candidate for this", "is grade 3 bad?"])
+def test_verdict_seeking_questions_are_never_stored_as_answers(text, domain, make_tracker, run_action):
+    tracker = make_tracker(
+        text=text, intent="ask_verdict", confidence=0.9,
+        requested_slot="tumor_grade", slots=answered_before("tumor_grade", domain, {}),
+    )
+    events, _ = run_action(ValidateCandidacyForm(), tracker)
+    assert answer_events(events) == {}
+
+
 @pytest.mark.parametrize("intent", sorted(settings.SOFT_DIGRESSION_INTENTS))
 def test_a_clear_answer_is_stored_even_when_the_classifier_calls_it_a_digression(
     intent, domain, make_tracker, run_action

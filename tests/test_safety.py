@@ -205,6 +205,8 @@ def test_detect_ignores_case_punctuation_and_contraction_style(nlp, text):
         ("I'm typing for my dad, he had a seizure last night", "seizure"),
         # A question that describes the person is still a warning sign.
         ("is it normal that my legs feel numb?", "spinal_cord"),
+        ("my legs have gone numb, what should I do?", "spinal_cord"),
+        ("if I cough my back pain is terrible", "back_pain"),
         ("it hasn't gone away, my back pain is keeping me awake", "back_pain"),
         # Each mention is judged on its own: a settled one does not hide a new one.
         ("My legs went numb last year. My legs are numb again", "spinal_cord"),
@@ -277,6 +279,7 @@ CALM = [
     "I'm a bit confused about my treatment plan",
     "I'm worried about getting a fever in the future",
     "what should I do if I get a temperature?",
+    "if my arms go numb, who do I call?",
     "my friend had a seizure once",
     "the nurse told me to watch out for signs of a fever",
     # Other words.
@@ -622,3 +625,55 @@ def story_user_turns():
 @pytest.mark.parametrize("text,intent", story_user_turns())
 def test_safety_story_turns_get_the_intent_the_stories_expect_from_the_detector(nlp, text, intent):
     assert (detect(doc_for(nlp, text)) is not None) == (intent == "urgent_symptom"), text
+
+
+# --- the benchmark's held-out set stays held out ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bench_module():
+    import importlib.util
+
+    from actions import settings
+
+    spec = importlib.util.spec_from_file_location("bench_red_flags", settings.PROJECT_ROOT / "bench" / "red_flags.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_bench_rounds_are_valid_big_enough_and_new_to_the_model(bench_module):
+    rounds = bench_module.load_heldout(
+        bench_module.DEFAULT_HELDOUT, list(red_flags.KINDS), bench_module.training_texts()
+    )
+    assert rounds
+    for heldout_round in rounds:
+        assert len(heldout_round["red_flags"]) >= 45 and len(heldout_round["calm"]) >= 45, heldout_round["name"]
+
+
+def test_bench_refuses_an_item_that_is_a_training_example(bench_module, tmp_path):
+    heldout = tmp_path / "heldout.yml"
+    heldout.write_text(
+        "rounds:\n  - name: r\n    seen: false\n    red_flags:\n      - text: I wet myself\n        kind: spinal_cord\n"
+        "    calm:\n      - text: my back is fine\n"
+    )
+    with pytest.raises(bench_module.HeldoutError, match="training example"):
+        bench_module.load_heldout(heldout, list(red_flags.KINDS), {"i wet myself": "urgent_symptom"})
+
+
+def test_bench_refuses_an_unknown_kind_and_a_repeated_item(bench_module, tmp_path):
+    heldout = tmp_path / "heldout.yml"
+    heldout.write_text(
+        "rounds:\n  - name: r\n    seen: false\n    red_flags:\n      - text: my legs went numb\n        kind: legs\n"
+        "    calm:\n      - text: My legs went numb\n"
+    )
+    with pytest.raises(bench_module.HeldoutError) as refused:
+        bench_module.load_heldout(heldout, list(red_flags.KINDS), {})
+    assert "is not one of" in str(refused.value) and "already in" in str(refused.value)
+
+
+def test_unit_test_phrasings_are_not_in_the_bench(bench_module):
+    rounds = bench_module.load_heldout(bench_module.DEFAULT_HELDOUT, list(red_flags.KINDS), {})
+    bench_texts = {bench_module.normalise(i["text"]) for r in rounds for s in ("red_flags", "calm") for i in r[s]}
+    ours = {bench_module.normalise(t) for _, t in RED_FLAG_CASES} | {bench_module.normalise(t) for t in CALM}
+    assert not ours & bench_texts

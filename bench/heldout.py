@@ -1,0 +1,22 @@
+"""What both benchmarks need to keep a held-out set honest: its texts must be new to the model."""
+import re
+from pathlib import Path
+from typing import Dict
+
+NLU_DIR = Path(__file__).resolve().parent.parent / "data" / "nlu"
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"\s+", " ", str(text).strip().lower())
+
+
+def training_texts() -> Dict[str, str]:
+    """Every training example of data/nlu (markup stripped), normalised -> intent."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    texts: Dict[str, str] = {}
+    for path in sorted(NLU_DIR.glob("*.yml")):
+        for example in load_data(str(path)).training_examples:
+            if example.get("text"):
+                texts[normalise(example.get("text"))] = example.get("intent")
+    return texts
