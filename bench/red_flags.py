@@ -43,7 +43,7 @@ from typing import Any, Dict, List
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # also when a test imports this script
-from heldout import normalise, training_texts  # noqa: E402  (bench/heldout.py)
+from common import normalise, quiet_rasa, training_texts  # noqa: E402  (bench/common.py)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = PROJECT_ROOT / "bench"
@@ -333,12 +333,6 @@ def _table(rows: List[Dict[str, Any]], with_expected: bool) -> List[str]:
     return lines + [""]
 
 
-def quiet_rasa() -> None:
-    from rasa.utils.common import configure_logging_and_warnings
-    from rasa.utils.log_utils import configure_structlog
-
-    configure_logging_and_warnings(logging.WARNING)
-    configure_structlog(logging.WARNING)
 
 
 def main() -> int:

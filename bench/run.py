@@ -40,7 +40,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # also when a test imports this script
-from heldout import normalise, training_texts  # noqa: E402  (bench/heldout.py)
+from common import normalise, quiet_rasa, training_texts  # noqa: E402  (bench/common.py)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = PROJECT_ROOT / "bench"
@@ -540,13 +540,6 @@ def write_reports(report: Dict[str, Any]) -> None:
     REPORT_MD.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def quiet_rasa() -> None:
-    """Rasa logs every parsed message at debug level through structlog; keep the output to progress lines."""
-    from rasa.utils.common import configure_logging_and_warnings
-    from rasa.utils.log_utils import configure_structlog
-
-    configure_logging_and_warnings(logging.WARNING)
-    configure_structlog(logging.WARNING)
 
 
 # --- main ------------------------------------------------------------------------------

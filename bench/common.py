@@ -1,4 +1,5 @@
-"""What both benchmarks need to keep a held-out set honest: its texts must be new to the model."""
+"""What both benchmarks share: held-out texts must be new to the model, and Rasa kept quiet."""
+import logging
 import re
 from pathlib import Path
 from typing import Dict
@@ -20,3 +21,12 @@ def training_texts() -> Dict[str, str]:
             if example.get("text"):
                 texts[normalise(example.get("text"))] = example.get("intent")
     return texts
+
+
+def quiet_rasa() -> None:
+    """Rasa logs every parsed message at debug level through structlog; keep the output to progress lines."""
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_logging_and_warnings(logging.WARNING)
+    configure_structlog(logging.WARNING)
