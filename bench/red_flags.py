@@ -30,7 +30,6 @@ import argparse
 import asyncio
 import datetime as dt
 import json
-import logging
 import os
 import re
 import sys

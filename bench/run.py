@@ -24,7 +24,6 @@ import argparse
 import asyncio
 import datetime as dt
 import json
-import logging
 import os
 import re
 import shutil
