@@ -40,10 +40,6 @@ def confident_intent(message: Dict[Text, Any]) -> Optional[Text]:
     return None
 
 
-def is_digression(message: Dict[Text, Any]) -> bool:
-    return confident_intent(message) in settings.DIGRESSION_INTENTS
-
-
 def button_value(slot: Text, message: Dict[Text, Any]) -> Optional[Any]:
     """The value a tapped button carries, shaped for the slot (areas are a list)."""
     chosen = next(
@@ -66,16 +62,17 @@ def read_reply(slot: Text, tracker: Tracker) -> Dict[Text, Any]:
     if tracker.get_slot(REQUESTED_SLOT) != slot:
         return {}
     message = tracker.latest_message or {}
+    text = message.get("text") or ""
+    intent_name = (message.get("intent") or {}).get("name")
     intent = confident_intent(message)
-    if (message.get("intent") or {}).get("name") == settings.URGENT_INTENT or intent in settings.FIRM_DIGRESSION_INTENTS:
+    if intent_name == settings.URGENT_INTENT or intent in settings.FIRM_DIGRESSION_INTENTS:
         return {}
-    if intent == "change_answer" and language.words(message.get("text") or "") & settings.CORRECTION_WORDS:
+    if intent == "change_answer" and language.words(text) & settings.CORRECTION_WORDS:
         return {}
     chosen = button_value(slot, message)
     if chosen is not None:
         return {slot: chosen}
-    text = message.get("text") or ""
-    value = answers.interpret(slot, text, (message.get("intent") or {}).get("name"))
+    value = answers.interpret(slot, text, intent_name)
     if intent in settings.SOFT_DIGRESSION_INTENTS and (value is None or language.looks_like_question(text)):
         return {}
     return {slot: value}

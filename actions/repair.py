@@ -102,9 +102,9 @@ class ActionChangeAnswer(Action):
             dispatcher.utter_message(response="utter_ask_which_answer")
             return [SlotSet(NEXT_STEP, ASK_WHICH)]
         slots = {**tracker.slots, question: value}
-        events: List[EventType] = [SlotSet(question, value), *follow_ups_to_clear(slots)]
-        for event in events[1:]:
-            slots[event["name"]] = None
+        cleared = follow_ups_to_clear(slots)
+        slots.update({event["name"]: None for event in cleared})
+        events: List[EventType] = [SlotSet(question, value), *cleared]
         if value is not None:
             content = load_content()
             line = fill(told_me_line(question, value, content["told_me"][question]), slots, content)

@@ -12,7 +12,7 @@ It measures two things and writes bench/report.md and bench/report.json:
    target verdict is based on VERDICT_SET (round 2), the honest one. Each reply goes
    through the trained model (models/candidacy.tar.gz, loaded once with Rasa's
    Agent) for its intent and confidence, then through the form's own reading
-   path: actions.candidacy_form.read_reply (is_digression, button value,
+   path: actions.candidacy_form.read_reply (digression, button value,
    actions.answers.interpret) and is_valid against the model's domain. A reply is
    captured when the value the form would store equals the expected one.
 2. Cross-validated intent F1 of DIET on data/nlu (`rasa test nlu --cross-validation`).
@@ -226,8 +226,10 @@ async def measure_capture(agent: Any, heldout_set: Dict[str, Any], undeclared_en
                 active_loop={"name": "candidacy_form"},
                 latest_action_name="action_listen",
             )
-            digression = candidacy_form.is_digression(message)
-            read = candidacy_form.read_reply(slot, tracker).get(slot)
+            reply = candidacy_form.read_reply(slot, tracker)
+            # read_reply leaves a digression to the rules by extracting nothing at all.
+            digression = slot not in reply
+            read = reply.get(slot)
             stored = read if candidacy_form.is_valid(slot, read, domain) else None
             rows.append(
                 {
@@ -405,7 +407,7 @@ def write_reports(report: Dict[str, Any]) -> None:
             "## Free-text capture per question (held-out replies)",
             "",
             "Each held-out set (bench/heldout_answers*.yml) is scored and reported separately. Every reply is "
-            "parsed by the trained model, then read by the form's own path (`read_reply`: is_digression, "
+            "parsed by the trained model, then read by the form's own path (`read_reply`: digression, "
             "`answers.interpret`; then `is_valid` against the domain). Captured = the value the form would "
             f"store equals the expected value (numbers within {FLOAT_TOLERANCE}).",
             "",
