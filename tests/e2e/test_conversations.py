@@ -187,7 +187,9 @@ def test_welcome_comes_first_even_when_the_first_message_is_not_a_greeting(serve
     sender = f"e2e-{uuid.uuid4().hex}"
     bot = servers.send(sender, "let's start")
     assert "do not give medical advice" in bot[0]["text"]
-    assert slots(servers, sender)["requested_slot"] == "symptoms_affect_daily_life"
+    current = slots(servers, sender)
+    assert current["requested_slot"] == "symptoms_affect_daily_life"
+    assert current["summary_topics"] is None, "no summary may be built before the questions end"
 
 
 def test_why_asking_keeps_the_question_open(servers):
