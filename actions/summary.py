@@ -3,6 +3,7 @@
 All wording and every rule that picks a topic live in content/summary.yml; this
 module only matches the answers against those rules and fills the placeholders.
 """
+import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, NamedTuple, Sequence, Text
@@ -112,15 +113,27 @@ def compose_summary(answers: Mapping[Text, Any], content: Mapping[Text, Any]) ->
     return Summary(sections, [topic["id"] for topic in topics])
 
 
+def spoken_date(day: Any) -> Text:
+    """2026-11-28 as "28 November 2026", the way the content says dates."""
+    day = datetime.date.fromisoformat(str(day))
+    return f"{day.day} {day:%B %Y}"
+
+
+def closing_message(content: Mapping[Text, Any]) -> Text:
+    """The shared-decision words, then when the facts were last checked."""
+    text = content["text"]
+    return f"{text['closing']}\n\n{text['reviewed_line'].format(reviewed_on=spoken_date(content['reviewed']))}"
+
+
 def summary_messages(summary: Summary, content: Mapping[Text, Any]) -> List[Text]:
-    """The intro, one message per section, and the closing words."""
+    """The intro, one message per section, and the closing words with the review date."""
     text = content["text"]
     bodies = [
         "\n".join([section.heading, *(text["bullet"] + line for line in section.lines)])
         for section in summary.sections
         if section.lines
     ]
-    return [text["intro"], *bodies, text["closing"]]
+    return [text["intro"], *bodies, closing_message(content)]
 
 
 class ActionBuildSummary(Action):

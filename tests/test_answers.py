@@ -209,3 +209,7 @@ def test_single():
 @pytest.mark.parametrize("intent, expected", [("affirm", "yes"), ("deny", "no"), ("unsure", U), ("inform", None), (None, None)])
 def test_intent_reading(intent, expected):
     assert answers.intent_reading(intent) == expected
+
+
+def test_the_form_asks_exactly_the_questions_that_have_readers(form_questions):
+    assert form_questions == list(answers.READERS)
