@@ -119,21 +119,23 @@ def spoken_date(day: Any) -> Text:
     return f"{day.day} {day:%B %Y}"
 
 
-def closing_message(content: Mapping[Text, Any]) -> Text:
-    """The shared-decision words, then when the facts were last checked."""
-    text = content["text"]
-    return f"{text['closing']}\n\n{text['reviewed_line'].format(reviewed_on=spoken_date(content['reviewed']))}"
+def reviewed_message(content: Mapping[Text, Any]) -> Text:
+    """When the facts were last checked (IPDAS: show the update date)."""
+    return content["text"]["reviewed_line"].format(reviewed_on=spoken_date(content["reviewed"]))
 
 
 def summary_messages(summary: Summary, content: Mapping[Text, Any]) -> List[Text]:
-    """The intro, one message per section, and the closing words with the review date."""
+    """The intro, one message per section, the closing words and the review date.
+
+    Each is its own message: Rasa's channels split a text at blank lines anyway.
+    """
     text = content["text"]
     bodies = [
         "\n".join([section.heading, *(text["bullet"] + line for line in section.lines)])
         for section in summary.sections
         if section.lines
     ]
-    return [text["intro"], *bodies, closing_message(content)]
+    return [text["intro"], *bodies, text["closing"], reviewed_message(content)]
 
 
 class ActionBuildSummary(Action):

@@ -15,11 +15,11 @@ from rasa_sdk.events import SlotSet
 from actions import answers as answers_module
 from actions import summary
 from actions.candidacy_form import ANSWER_SLOTS
-from actions.summary import ActionBuildSummary, closing_message, compose_summary, summary_messages
+from actions.summary import ActionBuildSummary, compose_summary, reviewed_message, summary_messages
 
 CONTENT = summary.load_content()
 TEXT = CONTENT["text"]
-CLOSING = closing_message(CONTENT)
+REVIEWED = reviewed_message(CONTENT)
 U = "unsure"
 NUMBER_EXAMPLE = 6.5
 BANNED = [r"you are a candidate", r"you are not a candidate", r"you should", r"we recommend", r"\bcur(e|es|ed|ing)\b"]
@@ -422,7 +422,7 @@ def test_many_answer_combinations_read_well(domain):
         result = compose_summary(given_answers, CONTENT)
         messages = summary_messages(result, CONTENT)
         check_messages(messages, codes)
-        assert messages[0] == TEXT["intro"] and messages[-1] == CLOSING
+        assert messages[0] == TEXT["intro"] and messages[-2:] == [TEXT["closing"], REVIEWED]
         told = section(result, "told_me_heading")
         assert len(told) == sum(value is not None for value in given_answers.values())
         specialists = section(result, "specialists_heading")
@@ -482,8 +482,8 @@ def test_action_sends_intro_first_closing_last_and_returns_the_topics(make_track
     events, dispatcher = run_action(ActionBuildSummary(), tracker)
 
     texts = sent.texts(dispatcher)
-    assert len(texts) == len(dispatcher.messages) == 6  # intro, four sections, closing
-    assert texts[0] == TEXT["intro"] and texts[-1] == CLOSING
+    assert len(texts) == len(dispatcher.messages) == 7  # intro, four sections, closing, review date
+    assert texts[0] == TEXT["intro"] and texts[-2:] == [TEXT["closing"], REVIEWED]
     assert texts[1].startswith(TEXT["told_me_heading"])
     assert "- The problems come from your spine." in texts[1].splitlines()
     assert texts[2].startswith(TEXT["topics_heading"])
@@ -501,14 +501,13 @@ def test_action_sends_intro_first_closing_last_and_returns_the_topics(make_track
 def test_action_with_no_answers_still_frames_the_summary(make_tracker, run_action, sent):
     events, dispatcher = run_action(ActionBuildSummary(), make_tracker(form_active=False))
     texts = sent.texts(dispatcher)
-    assert texts[0] == TEXT["intro"] and texts[-1] == CLOSING
+    assert texts[0] == TEXT["intro"] and texts[-2:] == [TEXT["closing"], REVIEWED]
     assert not any(text.startswith(TEXT["told_me_heading"]) for text in texts)
     assert any(specialist_text("default") in text for text in texts)
     assert events == [SlotSet("summary_topics", [])]
 
 
-def test_closing_gives_the_review_date_in_words():
+def test_the_review_date_is_given_in_words():
     content = {**CONTENT, "reviewed": "2026-03-05"}
-    closing = closing_message(content)
-    assert closing.startswith(TEXT["closing"])
-    assert closing.endswith(TEXT["reviewed_line"].format(reviewed_on="5 March 2026"))
+    assert reviewed_message(content) == TEXT["reviewed_line"].format(reviewed_on="5 March 2026")
+    assert "5 March 2026" in reviewed_message(content)
