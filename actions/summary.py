@@ -18,6 +18,10 @@ from actions import settings
 from actions.candidacy_form import ANSWER_SLOTS
 
 A_NUMBER = "a_number"
+# Placeholders the content may use: answer ones in told_me, topics, specialists and
+# balance lines; the review date only in text.reviewed_line.
+ANSWER_PLACEHOLDERS = ("areas", "years")
+REVIEW_PLACEHOLDER = "reviewed_on"
 
 
 class Section(NamedTuple):
@@ -121,7 +125,7 @@ def spoken_date(day: Any) -> Text:
 
 def reviewed_message(content: Mapping[Text, Any]) -> Text:
     """When the facts were last checked (IPDAS: show the update date)."""
-    return content["text"]["reviewed_line"].format(reviewed_on=spoken_date(content["reviewed"]))
+    return content["text"]["reviewed_line"].format(**{REVIEW_PLACEHOLDER: spoken_date(content["reviewed"])})
 
 
 def summary_messages(summary: Summary, content: Mapping[Text, Any]) -> List[Text]:

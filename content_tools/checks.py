@@ -17,7 +17,7 @@ from typing import Any, Dict, Iterable, Iterator, List, Set, Tuple
 import textstat
 
 from actions import answers
-from actions.summary import A_NUMBER
+from actions.summary import A_NUMBER, ANSWER_PLACEHOLDERS, REVIEW_PLACEHOLDER
 from content_tools.project import (
     ALLOW_LIST, DOMAIN, SOURCES, STYLE, SUMMARY, Problem, Project, Text, key_label,
 )
@@ -307,14 +307,24 @@ def check_placeholders(project: Project) -> Iterator[Problem]:
                     f"use one of {sorted(filled.get(text.name, set())) or 'the slots in domain.yml'}, "
                     "or remove the braces",
                 )
-    summary_names = set((project.style.get("sample_values") or {})) & {"areas", "years", "reviewed_on"}
     for text in project.summary_texts():
+        allowed = summary_placeholders(text)
         for name in PLACEHOLDER.findall(text.text):
-            if name not in summary_names:
+            if name not in allowed:
                 yield project.problem(
-                    text.file, text.key_path, f"{text.name} has the placeholder {{{name}}}, which the summary cannot fill",
-                    "use {areas} or {years} (see the top of content/summary.yml), or remove the braces",
+                    text.file, text.key_path, f"{text.name} has the placeholder {{{name}}}, which the summary cannot fill here",
+                    f"use {' or '.join('{' + a + '}' for a in allowed) or 'no placeholder'} in this text "
+                    "(see the top of content/summary.yml), or remove the braces",
                 )
+
+
+def summary_placeholders(text: Text) -> tuple:
+    """What the summary fills in this text: answers in its lines, the date in reviewed_line."""
+    if text.key_path == ("text", "reviewed_line"):
+        return (REVIEW_PLACEHOLDER,)
+    if text.key_path[0] == "text":
+        return ()
+    return ANSWER_PLACEHOLDERS
 
 
 def schema_values(project: Project, slot: str) -> List[str]:

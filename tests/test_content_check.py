@@ -147,6 +147,17 @@ def test_placeholders_the_actions_fill_are_known(copy):
     assert "utter_why_growth_size" in problem.what
 
 
+@pytest.mark.parametrize("key,text,allowed", [
+    ("intro", "Here is a summary for {areas}.", "no placeholder"),
+    ("topics", "Problems from the spine: ask {nurse}", "{areas} or {years}"),
+])
+def test_a_summary_placeholder_the_summary_cannot_fill(copy, key, text, allowed):
+    old = "Here is a summary you can take" if key == "intro" else "Problems from the spine: ask if"
+    edit(copy, "content/summary.yml", old, text)
+    problem = only_problem(check_placeholders(Project(copy)))
+    assert problem.file == "content/summary.yml" and "cannot fill here" in problem.what and allowed in problem.fix
+
+
 def test_a_button_payload_naming_no_intent(copy):
     line = edit(copy, "domain.yml", """          payload: '/inform{"answer": "intermediate"}'""",
                 """          payload: '/infrom{"answer": "intermediate"}'""")
