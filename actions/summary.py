@@ -22,6 +22,8 @@ A_NUMBER = "a_number"
 # balance lines; the review date only in text.reviewed_line.
 ANSWER_PLACEHOLDERS = ("areas", "years")
 REVIEW_PLACEHOLDER = "reviewed_on"
+# The web chat's channel: it also gets the summary as sections, to show as a card.
+WEB_CHANNEL = "socketio"
 
 
 class Section(NamedTuple):
@@ -142,6 +144,23 @@ def summary_messages(summary: Summary, content: Mapping[Text, Any]) -> List[Text
     return [text["intro"], *bodies, text["closing"], reviewed_message(content)]
 
 
+def summary_card(summary: Summary, content: Mapping[Text, Any]) -> Dict[Text, Any]:
+    """The same summary as data: the web chat shows it as sections instead of the
+    text messages listed in "messages", which still follow it."""
+    text = content["text"]
+    return {
+        "intro": text["intro"],
+        "sections": [
+            {"heading": section.heading, "lines": list(section.lines)}
+            for section in summary.sections
+            if section.lines
+        ],
+        "closing": text["closing"],
+        "reviewed": reviewed_message(content),
+        "messages": summary_messages(summary, content),
+    }
+
+
 class ActionBuildSummary(Action):
     def name(self) -> Text:
         return "action_build_summary"
@@ -152,6 +171,10 @@ class ActionBuildSummary(Action):
         content = load_content()
         answers = {slot: tracker.get_slot(slot) for slot in ANSWER_SLOTS}
         summary = compose_summary(answers, content)
+        if tracker.get_latest_input_channel() == WEB_CHANNEL:
+            # Rasa 3.6's socketio channel passes a custom message's keys to sio.emit(),
+            # so what the browser receives goes under "data".
+            dispatcher.utter_message(json_message={"data": {"summary": summary_card(summary, content)}})
         for message in summary_messages(summary, content):
             dispatcher.utter_message(text=message)
         return [SlotSet("summary_topics", summary.topic_ids)]

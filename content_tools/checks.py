@@ -19,7 +19,7 @@ import textstat
 from actions import answers
 from actions.summary import A_NUMBER, ANSWER_PLACEHOLDERS, REVIEW_PLACEHOLDER
 from content_tools.project import (
-    ALLOW_LIST, DOMAIN, SOURCES, STYLE, SUMMARY, Problem, Project, Text, key_label,
+    ALLOW_LIST, DOMAIN, SOURCES, STYLE, SUMMARY, WEB_WIDGET, Problem, Project, Text, key_label,
 )
 
 # Actions Rasa itself provides; stories may use them without the domain listing them.
@@ -34,6 +34,8 @@ DOMAIN_SCHEMA_FILE = "shared/utils/schemas/domain.yml"
 CORE_SCHEMA_FILE = "shared/utils/schemas/stories.yml"
 NLU_SCHEMA_FILE = "shared/nlu/training_data/schemas/nlu.yml"
 RASA_INTENTS = {"nlu_fallback"}
+# What the web chat fills in its own words (webchat/static/chat-widget.js).
+WIDGET_PLACEHOLDERS = {("summary", "date"): ("date",)}
 RASA_SLOTS = {"requested_slot", "session_started_metadata"}
 PLACEHOLDER = re.compile(r"{(\w+)}")
 PAYLOAD = re.compile(r"/(?P<intent>[\w/]+)(?P<entities>{.*})?", re.DOTALL)
@@ -196,10 +198,11 @@ def check_reading_level(project: Project) -> Iterator[Problem]:
     limits = project.style.get("reading_level") or {}
     max_grade = float(limits.get("max_grade", 8))
     max_words = int(limits.get("max_sentence_words", 25))
+    min_words = int(limits.get("min_words_for_grade", 5))
     for text in readable_texts(project):
         reader_text = plain(text.text, project)
         grade = textstat.flesch_kincaid_grade(reader_text)
-        if grade > max_grade:
+        if grade > max_grade and len(reader_text.split()) >= min_words:
             yield project.problem(
                 text.file, text.key_path, f"{text.name} reads at grade {grade:.1f}; the limit is {max_grade:g}",
                 "use shorter words and shorter sentences; split a long sentence in two. A medical term "
@@ -237,11 +240,12 @@ def check_banned_phrases(project: Project) -> Iterator[Problem]:
 
 
 def texts_named(project: Project, name_pattern: str, excluded: Iterable[str]) -> List[Text]:
-    """The texts a `required` rule is about: responses by name, or "summary text <key>"."""
-    texts = [t for t in project.all_texts() if t.key_path[-1] == "text" or t.file == SUMMARY]
-    if name_pattern.startswith("summary text "):
+    """The texts a `required` rule is about: responses by name, "summary text <key>" or "web chat <key>"."""
+    texts = [t for t in project.all_texts() if t.key_path[-1] == "text" or t.file in (SUMMARY, WEB_WIDGET)]
+    if name_pattern.startswith(("summary text ", "web chat ")):
         return [t for t in texts if t.name == name_pattern]
-    return [t for t in texts if t.file != SUMMARY and matches(t.name, name_pattern) and t.name not in excluded]
+    return [t for t in texts if t.file == DOMAIN or t.file.startswith("data/")
+            if matches(t.name, name_pattern) and t.name not in excluded]
 
 
 def check_required_wording(project: Project) -> Iterator[Problem]:
@@ -315,6 +319,17 @@ def check_placeholders(project: Project) -> Iterator[Problem]:
                     text.file, text.key_path, f"{text.name} has the placeholder {{{name}}}, which the summary cannot fill here",
                     f"use {' or '.join('{' + a + '}' for a in allowed) or 'no placeholder'} in this text "
                     "(see the top of content/summary.yml), or remove the braces",
+                )
+
+
+def check_widget_placeholders(project: Project) -> Iterator[Problem]:
+    for text in project.widget_texts():
+        allowed = WIDGET_PLACEHOLDERS.get(text.key_path, ())
+        for name in PLACEHOLDER.findall(text.text):
+            if name not in allowed:
+                yield project.problem(
+                    text.file, text.key_path, f"{text.name} has the placeholder {{{name}}}, which the web chat does not fill",
+                    f"use {' or '.join('{' + a + '}' for a in allowed) or 'no placeholder'} here, or remove the braces",
                 )
 
 
@@ -609,6 +624,7 @@ CHECKS = [
     check_banned_phrases,
     check_required_wording,
     check_placeholders,
+    check_widget_placeholders,
     check_button_payloads,
     check_story_references,
     check_unused_responses,

@@ -16,6 +16,9 @@ SUMMARY = "content/summary.yml"
 SOURCES = "content/sources.yml"
 STYLE = "content/style_rules.yml"
 ALLOW_LIST = "content/readability_allowlist.yml"
+WEB_WIDGET = "content/web_widget.yml"
+# Keys of the web chat's words that are not prose a person reads.
+NOT_PROSE_KEYS = {"file_name"}
 SAMPLES = "content/samples"
 YAML_FOLDERS = ("data", "content", "nlp", "tests")
 YAML_FILES = ("domain.yml", "config.yml", "endpoints.yml", "credentials.yml", "deployment.yml")
@@ -192,5 +195,18 @@ class Project:
                 if isinstance(item, dict) and isinstance(item.get("text"), str):
                     yield Text(SUMMARY, (section, index, "text"), f"summary {section} {item.get('id')}", item["text"])
 
+    def widget_texts(self) -> Iterator[Text]:
+        """The web chat's own words (labels, notice, states), by key path."""
+
+        def walk(node, key_path):
+            if isinstance(node, dict):
+                for key, value in node.items():
+                    if key not in NOT_PROSE_KEYS:
+                        yield from walk(value, (*key_path, key))
+            elif isinstance(node, str):
+                yield Text(WEB_WIDGET, key_path, "web chat " + " ".join(map(str, key_path)), node)
+
+        yield from walk(self.load(WEB_WIDGET) or {}, ())
+
     def all_texts(self) -> List[Text]:
-        return [*self.response_texts(), *self.summary_texts()]
+        return [*self.response_texts(), *self.summary_texts(), *self.widget_texts()]

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Starts the action server and the Rasa server in the foreground.
-# Ctrl-C, or SIGTERM to this process group, stops both.
+# Starts the action server, the Rasa server and the chat page in the foreground.
+# Ctrl-C, or SIGTERM to this process group, stops all three.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,12 +26,18 @@ SANIC_HOST="$ACTIONS_HOST" .venv/bin/rasa run actions --actions actions --port "
 children+=($!)
 
 .venv/bin/rasa run --model models --endpoints endpoints.yml --credentials credentials.yml \
-  --interface "$RASA_HOST" --port "$RASA_PORT" --enable-api --auth-token "$RASA_API_TOKEN" &
+  --interface "$RASA_HOST" --port "$RASA_PORT" --enable-api --auth-token "$RASA_API_TOKEN" \
+  --cors $WEB_ORIGINS &  # unquoted on purpose: one argument per origin
+children+=($!)
+
+# The chat page; the browser then talks to Rasa's socketio channel directly.
+.venv/bin/python -m webchat.server &
 children+=($!)
 
 cat <<MSG
 
-The assistant is starting (about 20 seconds). When "Rasa server is up and running" shows, chat with:
+The assistant is starting (about 20 seconds). When "Rasa server is up and running" shows,
+open the chat page at http://$WEB_HOST:$WEB_PORT/ or chat with:
 
   curl -s -X POST http://$RASA_HOST:$RASA_PORT/webhooks/rest/webhook \\
        -H 'Content-Type: application/json' -d '{"sender": "me", "message": "hello"}'

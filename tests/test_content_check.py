@@ -13,7 +13,7 @@ import pytest
 
 from content_tools.checks import (
     check_banned_phrases, check_button_payloads, check_content_structure, check_duplicate_examples,
-    check_placeholders, check_questions_complete, check_rasa_schema, check_reading_level,
+    check_placeholders, check_questions_complete, check_widget_placeholders, check_rasa_schema, check_reading_level,
     check_required_wording, check_sources_and_review_dates, check_story_references,
     check_sample_answers, check_summary_conditions, check_unused_responses, check_yaml_syntax, run_checks,
 )
@@ -232,6 +232,26 @@ def test_a_warning_sign_without_get_help_now(copy):
          "Call your care team's urgent line now.")
     problem = only_problem(check_required_wording(Project(copy)))
     assert 'utter_urgent_seizure must say "emergency number"' in problem.what
+
+
+def test_the_web_chat_notice_must_keep_its_disclaimer(copy):
+    edit(copy, "content/web_widget.yml", "This chat does not give medical advice.", "This chat helps you.")
+    problem = only_problem(check_required_wording(Project(copy)))
+    assert problem.file == "content/web_widget.yml" and "web chat notice must say" in problem.what
+
+
+def test_the_web_chat_words_are_held_to_the_reading_level(copy):
+    edit(copy, "content/web_widget.yml", 'connecting: "Connecting..."',
+         'connecting: "Establishing bidirectional communication infrastructure connectivity..."')
+    problem = only_problem(check_reading_level(Project(copy)))
+    assert problem.file == "content/web_widget.yml" and problem.where == "status > connecting"
+
+
+def test_a_web_chat_placeholder_it_does_not_fill(copy):
+    edit(copy, "content/web_widget.yml", 'heading: "Your summary"', 'heading: "Your summary, {name}"')
+    problem = only_problem(check_widget_placeholders(Project(copy)))
+    assert "{name}" in problem.what and "no placeholder" in problem.fix
+    assert list(check_widget_placeholders(Project(ROOT))) == []
 
 
 @pytest.mark.parametrize("phrase,reason", [
