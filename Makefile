@@ -81,9 +81,10 @@ test-stories: $(MODEL_STAMP) ## Test stories in tests/ against the trained model
 test-e2e: $(MODEL_STAMP) ## Whole conversations through the real Rasa and action servers
 	$(PY) -m pytest tests/e2e -q
 
-bench: $(MODEL_STAMP) ## Measure understanding; writes bench/report.md and bench/red_flags_report.md
-	$(PY) bench/run.py
-	$(PY) bench/red_flags.py
+# Options for bench/run.py, e.g. BENCH_ARGS="--skip-speed --skip-cv" for a one-minute run.
+BENCH_ARGS ?=
+bench: $(MODEL_STAMP) ## Measure speed, memory and understanding beside Rasa's starter bot; writes bench/report.md
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 lock: ## Re-pin every dependency from requirements.in (needs Python 3.10)
 	@python=$$(scripts/find-python310.sh) || exit 1; \
