@@ -285,6 +285,10 @@ def action_server_spec(port: int, env: Dict[str, str]) -> ServerSpec:
 
 def load_conversations(path: Path = CONVERSATIONS_PATH) -> Dict[str, Any]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    messages = data["opening"] + data["starter_cycle"] + [r for p in data["patients"] for r in p["replies"].values()]
+    not_text = [message for message in messages if not isinstance(message, str)]
+    if not_text:  # YAML reads a bare yes or no as a boolean: quote it
+        raise ValueError(f"{path.name}: every message must be text, got {not_text}")
     for patient in data["patients"]:
         unknown = set(patient["replies"]) - set(patient["stored"])
         if unknown:

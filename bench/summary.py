@@ -127,7 +127,7 @@ def target_rows(report: Dict[str, Any]) -> List[Dict[str, Any]]:
     rows += red_flag_rows(report.get("red_flags"))
     f1 = report.get("intent_f1")
     rows.append(_row("Cross-validated intent F1 (weighted)", f"{f1['weighted_f1']:.3f}" if f1 else "not measured",
-                     "none set (trend only)", None))
+                     "none set (trend only)", None, (f1 or {}).get("note") or ""))
     if report.get("seconds") is not None:
         rows.append(_row("This benchmark's own run time", f"{report['seconds'] / 60:.1f} min",
                          f"< {BENCH_LIMIT_S / 60:.0f} min", report["seconds"] < BENCH_LIMIT_S))
