@@ -11,6 +11,7 @@ Nothing here prints what a conversation says: progress lines give counts only.
 import asyncio
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -561,8 +562,9 @@ def parse_raw_profile(text: str) -> List[Tuple[List[str], int]]:
     stacks = []
     for line in text.splitlines():
         stack, _, count = line.rpartition(" ")
-        if stack and count.isdigit():
-            stacks.append((stack.split(";"), int(count)))
+        frames = [frame for frame in stack.split(";") if not frame.startswith(("process ", "thread "))]
+        if frames and count.isdigit():  # (the process frame names the command line: left out)
+            stacks.append((frames, int(count)))
     return stacks
 
 
@@ -584,25 +586,30 @@ def summarise_raw_profile(path: Path, top: int = 12) -> Dict[str, Any]:
     packages: Dict[str, int] = {}
     for frames, count in stacks:
         own[frames[-1]] = own.get(frames[-1], 0) + count
-        packages[package_of(frames[-1])] = packages.get(package_of(frames[-1]), 0) + count
-        for frame in set(frames):
-            if not frame.startswith(PLUMBING):
-                inclusive[frame] = inclusive.get(frame, 0) + count
+        for package in {package_of(frame) for frame in frames}:
+            packages[package] = packages.get(package, 0) + count
+        # Inclusive time is per function: the line a caller is on does not matter.
+        for function in {re.sub(r":\d+\)$", ")", frame) for frame in frames if not frame.startswith(PLUMBING)}:
+            inclusive[function] = inclusive.get(function, 0) + count
 
     def ranked(counts: Dict[str, int], skip_above: float = 101.0) -> List[Dict[str, Any]]:
         rows = [(frame, 100.0 * count / total) for frame, count in counts.items()]
-        rows = [row for row in rows if row[1] <= skip_above]  # drop the event loop's frames, in every stack
+        rows = [row for row in rows if row[1] <= skip_above]
         rows.sort(key=lambda row: (-row[1], row[0]))
         return [{"frame": short_path(frame), "percent": round(percent, 1)} for frame, percent in rows[:top]]
 
     return {"samples": total, "idle_samples": idle, "self": ranked(own),
-            "inclusive": ranked(inclusive, skip_above=90.0),
-            "self_by_package": [{"package": row["frame"], "percent": row["percent"]} for row in ranked(packages)]}
+            "inclusive": ranked(inclusive, skip_above=INCLUSIVE_SKIP_ABOVE),
+            "by_package": [{"package": row["frame"], "percent": row["percent"]} for row in ranked(packages)]}
 
 
+# Frames on more than this percent of the busy stacks are the server's own plumbing (the
+# event loop, the web framework's request handling, Rasa's message handler): left out
+# of the inclusive ranking, so that what the time is spent on shows.
+INCLUSIVE_SKIP_ABOVE = 50.0
 # Frames that only pass a call along (the task scheduler Rasa runs its graph on, the
 # event loop, the web framework): on the stack of nearly everything, they say nothing.
-PLUMBING = ("process ", "thread ", "<module> (", "get_sync (dask", "get_async (dask", "<listcomp> (dask",
+PLUMBING = ("<module> (", "get_sync (dask", "get_async (dask", "<listcomp> (dask",
             "batch_execute_tasks (dask", "fire_tasks (dask", "_execute_task (dask", "execute_task (dask")
 
 

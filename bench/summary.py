@@ -219,6 +219,10 @@ def md_speed(speed: Dict[str, Any], training: Optional[Dict[str, Any]]) -> List[
                 f"| {name} | {server} | {system['ready_s'].get(server)} | {system['memory_ready'][server]['rss_mb']} "
                 f"| {system['memory_peak_rss_mb'].get(server)} | {after['rss_mb']} | {after['pss_mb']} |"
             )
+    if starter_rasa:
+        lines += ["", f"For scale: the starter bot's one Rasa server takes {starter_rasa:.0f} MB, "
+                  f"{100 * starter_rasa / MEMORY_LIMIT_MB:.0f}% of the {MEMORY_LIMIT_MB:.0f} MB target for both of "
+                  "our servers: most of it is Rasa 3.6 itself with TensorFlow loaded."]
     lines += ["", "Largest parts of our servers' resident memory after the load (by mapped file):", ""]
     for server, mappings in ours.get("memory_where", {}).items():
         parts = ", ".join(f"{m['mapping']} {m['rss_mb']} MB" for m in mappings)
@@ -236,16 +240,17 @@ def md_profile(profile: Optional[Dict[str, Any]]) -> List[str]:
              "non-blocking) during an extra, untimed run at 10 concurrent conversations after the measured "
              "ones. Percentages are of the busy samples (samples of a server waiting for work are left "
              "out). Self = the frame itself was running; inclusive = the frame was on the stack (frames on "
-             "more than 90% of stacks, such as the event loop, are left out).", ""]
+             "more than half of the busy stacks, the servers' own request plumbing, are left out).", ""]
     if profile.get("error"):
         return lines + [f"Not captured: {profile['error']}", ""]
     for server, summary in profile.items():
         if summary.get("error"):
             lines += [f"**{server}**: {summary['error']}", ""]
             continue
-        packages = ", ".join(f"{row['package']} {row['percent']}%" for row in summary.get("self_by_package", [])[:8])
+        packages = ", ".join(f"{row['package']} {row['percent']}%" for row in summary.get("by_package", [])[:10])
         lines += [f"**{server}** ({summary['samples']} busy samples, {summary.get('idle_samples', 0)} idle; "
-                  f"raw stacks in `{summary.get('file')}`). Busy time by package (self): {packages}.", "",
+                  f"raw stacks in `{summary.get('file')}`). Busy time by package (the package anywhere on "
+                  f"the stack): {packages}.", "",
                   "| Top frames, self | % | Top frames, inclusive | % |", "|---|---:|---|---:|"]
         for index in range(max(len(summary["self"]), len(summary["inclusive"]))):
             own = summary["self"][index] if index < len(summary["self"]) else {"frame": "", "percent": ""}

@@ -54,12 +54,15 @@ def test_latency_figures_of_nothing_say_so(speed):
 
 def test_raw_profile_summary_ranks_own_and_inclusive_time(speed, tmp_path):
     raw = tmp_path / "profile.txt"
-    raw.write_text("loop (a.py:1);parse (b.py:2);dense (c.py:3) 6\nloop (a.py:1);store (d.py:4) 4\n")
+    raw.write_text("loop (a.py:1);parse (b.py:2);dense (c.py:3) 3\nloop (a.py:1);store (d.py:4) 3\n"
+                   "loop (a.py:1);other (e.py:5) 4\nloop (a.py:1);serve (sanic/server/runners.py:155) 90\n")
     summary = speed.summarise_raw_profile(raw)
-    assert summary["samples"] == 10
-    assert summary["self"][0] == {"frame": "dense (c.py:3)", "percent": 60.0}
+    assert (summary["samples"], summary["idle_samples"]) == (10, 90)  # waiting for work is not busy time
+    assert summary["self"][0] == {"frame": "other (e.py:5)", "percent": 40.0}
     # The event loop is on every stack: left out of the inclusive ranking.
-    assert [row["frame"] for row in summary["inclusive"]][:2] == ["dense (c.py:3)", "parse (b.py:2)"]
+    assert [row["frame"] for row in summary["inclusive"]] == [
+        "other (e.py)", "dense (c.py)", "parse (b.py)", "store (d.py)"]  # per function, not per line
+    assert summary["by_package"][:2] == [{"package": "a", "percent": 100.0}, {"package": "e", "percent": 40.0}]
 
 
 def test_questionnaire_answers_the_open_question_and_stops_at_the_summary(speed):
