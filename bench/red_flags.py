@@ -34,7 +34,7 @@ from typing import Any, Dict, List, Optional
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # also when a test imports this script
-from common import normalise, training_texts  # noqa: E402,F401  (bench/common.py; tests use normalise)
+from common import normalise, training_texts  # noqa: E402  (bench/common.py)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = PROJECT_ROOT / "bench"

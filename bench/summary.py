@@ -236,6 +236,10 @@ def md_profile(profile: Optional[Dict[str, Any]]) -> List[str]:
     if not profile:
         return []
     lines = ["### Profile of our servers (py-spy)", "",
+             "How to read it: one Rasa server process handles the turns of every conversation one at a time, "
+             "so under concurrency a turn mostly waits for the others, and p95 grows with the CPU time each "
+             "turn costs the Rasa server (CPU ms/turn in the first table). The profile shows what that CPU "
+             "time is spent on.", "",
              "A latency target was missed, so py-spy sampled each of our servers (on-CPU stacks, 100 Hz, "
              "non-blocking) during an extra, untimed run at 10 concurrent conversations after the measured "
              "ones. Percentages are of the busy samples (samples of a server waiting for work are left "
