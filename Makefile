@@ -113,9 +113,11 @@ test-e2e: $(MODEL_STAMP) ## Whole conversations through the real Rasa and action
 test-web: $(MODEL_STAMP) $(WEB_STAMP) chromium ## The web chat in Chromium, against the real servers
 	$(PY) -m pytest tests/browser -q
 
-bench: $(MODEL_STAMP) ## Measure understanding; writes bench/report.md and bench/red_flags_report.md
-	$(PY) bench/run.py
-	$(PY) bench/red_flags.py
+# Options for bench/run.py (bench/README.md), e.g. BENCH_ARGS="--skip-speed --skip-cv" for a
+# one-minute run. Fewer DIET epochs in cross-validation keep the whole run under 15 minutes.
+BENCH_ARGS ?= --cv-epochs 40
+bench: $(MODEL_STAMP) ## Measure speed, memory and understanding beside Rasa's starter bot; writes bench/report.md
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 lock: ## Re-pin every dependency from requirements.in (needs Python 3.10)
 	@python=$$(scripts/find-python310.sh) || exit 1; \
