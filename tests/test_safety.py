@@ -81,6 +81,8 @@ RED_FLAGS = {
         "terrible pain in the middle of my back",
         "my back hurts so much I can't lie flat",
         "new pain in my upper back",
+        "the pain in my neck has never been like this",
+        "I've never had this before, an ache between my shoulder blades",
         "the pain in my neck isn't going away and the painkillers aren't working",
         "my back aches when I strain on the toilet",
     ],
