@@ -7,7 +7,6 @@ fresh browser context whose requests are recorded; none may leave 127.0.0.1.
 import importlib.util
 import os
 import shutil
-import subprocess
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -28,7 +27,7 @@ def load_e2e_helpers():
 
 
 _e2e = load_e2e_helpers()
-Servers, free_port, wait_until = _e2e.Servers, _e2e.free_port, _e2e.wait_until
+Servers, free_port = _e2e.Servers, _e2e.free_port
 VENV_BIN = PROJECT / ".venv" / "bin"
 AXE_PATH = PROJECT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = PROJECT / "results" / "screenshots"
@@ -60,49 +59,19 @@ def servers(tmp_path_factory):
     rasa_port, actions_port, web_port = free_port(), free_port(), free_port()
     rasa_url, page_url = f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{web_port}"
     token = "web-tests-" + os.urandom(16).hex()
-    env = {
-        **os.environ,
-        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{actions_port}/webhook",
-        "SANIC_HOST": "127.0.0.1",
-        "TRACKER_DB": str(work / "conversations.db"),
-        "RASA_TELEMETRY_ENABLED": "false",
-    }
     commands = {
-        "actions": [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(actions_port)],
-        "rasa": [
-            str(VENV_BIN / "rasa"), "run", "--model", "models", "--endpoints", "endpoints.yml",
-            "--credentials", "credentials.yml", "--interface", "127.0.0.1", "--port", str(rasa_port),
-            "--enable-api", "--auth-token", token, "--cors", page_url,
-        ],
+        **_e2e.assistant_commands(rasa_port, actions_port, token, rasa_args=("--cors", page_url)),
         "web": [
             str(VENV_BIN / "python"), "-m", "webchat.server", "--host", "127.0.0.1", "--port", str(web_port),
             "--rasa-url", rasa_url, "--origins", page_url,
         ],
     }
-    logs = [work / f"{name}.log" for name in commands]
-    processes = [
-        subprocess.Popen(command, cwd=PROJECT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
-        for command, log in zip(commands.values(), logs)
+    ready_checks = [
+        ("page server", lambda: requests.get(page_url, timeout=2).ok),
+        *_e2e.assistant_ready_checks(rasa_url, actions_port, token),
     ]
-    try:
-        wait_until(lambda: requests.get(page_url, timeout=2).ok, "page server", processes, logs)
-        wait_until(
-            lambda: requests.get(f"http://127.0.0.1:{actions_port}/health", timeout=2).ok,
-            "action server", processes, logs,
-        )
-        wait_until(
-            lambda: requests.get(f"{rasa_url}/status", params={"token": token}, timeout=2).json().get("model_file"),
-            "Rasa server", processes, logs,
-        )
+    with _e2e.started(commands, _e2e.server_env(work, actions_port), work, ready_checks):
         yield WebServers(rasa_url, token, work, page_url)
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,5 @@
 """Starts the real action server and Rasa server once for the end-to-end tests."""
+import contextlib
 import os
 import secrets
 import socket
@@ -69,49 +70,49 @@ def no_network():
     yield
 
 
-@pytest.fixture(scope="session")
-def servers(tmp_path_factory):
-    work = tmp_path_factory.mktemp("servers")
-    rasa_port, actions_port = free_port(), free_port()
-    token = secrets.token_urlsafe(24)
-    env = {
+def server_env(work: Path, actions_port: int) -> dict:
+    return {
         **os.environ,
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{actions_port}/webhook",
         "SANIC_HOST": "127.0.0.1",
         "TRACKER_DB": str(work / "conversations.db"),
         "RASA_TELEMETRY_ENABLED": "false",
     }
-    action_log, rasa_log = work / "actions.log", work / "rasa.log"
-    commands = [
-        ([str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(actions_port)], action_log),
-        (
-            [
-                str(VENV_BIN / "rasa"), "run", "--model", "models", "--endpoints", "endpoints.yml",
-                "--credentials", "credentials.yml", "--interface", "127.0.0.1", "--port", str(rasa_port),
-                "--enable-api", "--auth-token", token,
-            ],
-            rasa_log,
-        ),
+
+
+def assistant_commands(rasa_port: int, actions_port: int, token: str, rasa_args=()) -> dict:
+    """The action server and the Rasa server, as `make run` starts them, on these ports."""
+    return {
+        "actions": [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(actions_port)],
+        "rasa": [
+            str(VENV_BIN / "rasa"), "run", "--model", "models", "--endpoints", "endpoints.yml",
+            "--credentials", "credentials.yml", "--interface", "127.0.0.1", "--port", str(rasa_port),
+            "--enable-api", "--auth-token", token, *rasa_args,
+        ],
+    }
+
+
+def assistant_ready_checks(rasa_url: str, actions_port: int, token: str) -> list:
+    return [
+        ("action server", lambda: requests.get(f"http://127.0.0.1:{actions_port}/health", timeout=2).ok),
+        ("Rasa server", lambda: requests.get(f"{rasa_url}/status", params={"token": token}, timeout=2)
+         .json().get("model_file")),
     ]
-    processes = []
-    for command, log in commands:
-        processes.append(
-            subprocess.Popen(command, cwd=PROJECT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
-        )
-    logs = [action_log, rasa_log]
+
+
+@contextlib.contextmanager
+def started(commands: dict, env: dict, work: Path, ready_checks: list):
+    """Starts each command (its output in work/<name>.log), waits until every check passes,
+    and stops them all afterwards."""
+    logs = [work / f"{name}.log" for name in commands]
+    processes = [
+        subprocess.Popen(command, cwd=PROJECT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+        for command, log in zip(commands.values(), logs)
+    ]
     try:
-        rasa_url = f"http://127.0.0.1:{rasa_port}"
-        wait_until(
-            lambda: requests.get(f"http://127.0.0.1:{actions_port}/health", timeout=2).ok,
-            "action server", processes, logs,
-        )
-        wait_until(
-            lambda: requests.get(f"{rasa_url}/status", params={"token": token}, timeout=2)
-            .json()
-            .get("model_file"),
-            "Rasa server", processes, logs,
-        )
-        yield Servers(rasa_url, token, work)
+        for what, check in ready_checks:
+            wait_until(check, what, processes, logs)
+        yield
     finally:
         for process in processes:
             process.terminate()
@@ -120,3 +121,14 @@ def servers(tmp_path_factory):
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory):
+    work = tmp_path_factory.mktemp("servers")
+    rasa_port, actions_port = free_port(), free_port()
+    token = secrets.token_urlsafe(24)
+    rasa_url = f"http://127.0.0.1:{rasa_port}"
+    with started(assistant_commands(rasa_port, actions_port, token), server_env(work, actions_port), work,
+                 assistant_ready_checks(rasa_url, actions_port, token)):
+        yield Servers(rasa_url, token, work)
