@@ -350,7 +350,18 @@ def schema_values(project: Project, slot: str) -> List[str]:
     return [str(v) for v in (project.slots.get(slot) or {}).get("values") or []]
 
 
+def payload_as_sent(payload: str) -> str:
+    """Rasa fills placeholders in button payloads, so literal braces are written doubled."""
+    return payload.replace("{{", "{").replace("}}", "}")
+
+
 def payload_problem(project: Project, text: Text, payload: str) -> Iterator[str]:
+    if "{" in payload and "{{" not in payload:
+        yield (f"the payload {payload!r} has single braces: Rasa would read them as a placeholder, log an "
+               "error listing the person's answers, and send the payload unfilled. Write them doubled: "
+               '\'/inform{{"answer": "yes"}}\'')
+        return
+    payload = payload_as_sent(payload)
     found = PAYLOAD.fullmatch(payload.strip())
     if not found:
         yield f"the payload {payload!r} is not of the form /intent or /intent{{\"entity\": \"value\"}}"
@@ -463,7 +474,7 @@ def check_questions_complete(project: Project) -> Iterator[Problem]:
             if not any('"answer": "unsure"' in p for p in payloads):
                 yield project.problem(DOMAIN, ("responses", f"utter_ask_{slot}", v_index),
                                       f"the question {slot} has no not-sure choice",
-                                      'add a button: - title: "Not sure"  payload: \'/inform{"answer": "unsure"}\'')
+                                      'add a button: - title: "Not sure"  payload: \'/inform{{"answer": "unsure"}}\'')
         if slot not in told_me:
             yield project.problem(SUMMARY, ("told_me",), f"the summary has no line for the answer to {slot}",
                                   f"add {slot}: under told_me: with one line per answer")

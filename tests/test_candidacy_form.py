@@ -15,6 +15,7 @@ from rasa_sdk.forms import REQUESTED_SLOT
 
 from actions import answers, settings
 from actions.candidacy_form import ANSWER_SLOTS, FOLLOW_UPS, ActionResetAnswers, ValidateCandidacyForm
+from content_tools.checks import payload_as_sent
 
 DID_NOT_UNDERSTAND = "utter_did_not_understand"
 U = "unsure"
@@ -317,11 +318,12 @@ def button_entities(value):
 
 
 def button_payload_values(domain, slot):
-    """The answer values the buttons of utter_ask_<slot> carry, read from their payloads."""
+    """The answer values the buttons of utter_ask_<slot> carry, read from their payloads
+    (written with doubled braces, which Rasa sends as single ones)."""
     values = []
     for response in domain["responses"][f"utter_ask_{slot}"]:
         for button in response.get("buttons", []):
-            match = re.fullmatch(r"/inform(\{.*\})", button["payload"])
+            match = re.fullmatch(r"/inform(\{.*\})", payload_as_sent(button["payload"]))
             assert match, f"unexpected payload {button['payload']!r} for {slot}"
             values.append(json.loads(match.group(1))[settings.BUTTON_ENTITY])
     return values

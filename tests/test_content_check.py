@@ -159,15 +159,23 @@ def test_a_summary_placeholder_the_summary_cannot_fill(copy, key, text, allowed)
 
 
 def test_a_button_payload_naming_no_intent(copy):
-    line = edit(copy, "domain.yml", """          payload: '/inform{"answer": "intermediate"}'""",
-                """          payload: '/infrom{"answer": "intermediate"}'""")
+    line = edit(copy, "domain.yml", """          payload: '/inform{{"answer": "intermediate"}}'""",
+                """          payload: '/infrom{{"answer": "intermediate"}}'""")
     problem = only_problem(check_button_payloads(Project(copy)))
     assert problem.line == line and "infrom" in problem.what and "does not list" in problem.what
 
 
+def test_a_button_payload_with_single_braces(copy):
+    """Rasa would try to fill {"answer": ...} as a placeholder and log every slot."""
+    line = edit(copy, "domain.yml", """          payload: '/inform{{"answer": "intermediate"}}'""",
+                """          payload: '/inform{"answer": "intermediate"}'""")
+    problem = only_problem(check_button_payloads(Project(copy)))
+    assert problem.line == line and "single braces" in problem.what and "doubled" in problem.what
+
+
 def test_a_button_value_the_question_cannot_store(copy):
-    edit(copy, "domain.yml", """          payload: '/inform{"answer": "intermediate"}'""",
-         """          payload: '/inform{"answer": "medium"}'""")
+    edit(copy, "domain.yml", """          payload: '/inform{{"answer": "intermediate"}}'""",
+         """          payload: '/inform{{"answer": "medium"}}'""")
     problem = only_problem(check_button_payloads(Project(copy)))
     assert '"medium"' in problem.what and "tumor_grade" in problem.what and "intermediate" in problem.what
 
@@ -200,9 +208,9 @@ def test_a_question_without_its_explanation(copy):
 
 
 def test_a_question_without_its_not_sure_choice(copy):
-    edit(copy, "domain.yml", """          payload: '/inform{"answer": "high"}'
+    edit(copy, "domain.yml", """          payload: '/inform{{"answer": "high"}}'
         - title: "Not sure"
-          payload: '/inform{"answer": "unsure"}'""", """          payload: '/inform{"answer": "high"}'""")
+          payload: '/inform{{"answer": "unsure"}}'""", """          payload: '/inform{{"answer": "high"}}'""")
     problem = only_problem(check_questions_complete(Project(copy)))
     assert "tumor_grade has no not-sure choice" in problem.what and "Not sure" in problem.fix
 

@@ -242,6 +242,21 @@ def test_patient_text_is_not_logged_at_default_level(servers):
     assert "zebra-marker-4417" not in servers.logs()
 
 
+def test_answers_are_not_logged_and_choices_arrive_with_single_braces(servers):
+    """Rasa fills placeholders in button payloads too; one it cannot fill makes it log every
+    slot, the person's answers, at ERROR level. Payloads are written so that none fails."""
+    sender = f"e2e-{uuid.uuid4().hex}"
+    servers.send(sender, "hello")
+    asked = servers.send(sender, "/start_questions")
+    payloads = [b["payload"] for reply in asked for b in reply.get("buttons", [])]
+    assert '/inform{"answer": "unsure"}' in payloads
+    servers.send(sender, '/inform{"answer": "yes"}')
+    servers.send(sender, '/inform{"answer": "spine"}')
+    logs = servers.logs()
+    assert "interpolator" not in logs
+    assert "symptoms_affect_daily_life" not in logs
+
+
 def test_stopping_partway_keeps_answers_and_start_goes_on_from_there(servers):
     sender = f"e2e-{uuid.uuid4().hex}"
     servers.send(sender, "hello")
