@@ -273,7 +273,8 @@ def rasa_server_spec(model: Path, cwd: Path, port: int, token: str, env: Dict[st
 def action_server_spec(port: int, env: Dict[str, str]) -> ServerSpec:
     import requests
 
-    command = [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)]
+    # As `make run` starts it (scripts/action_server.py: without TensorFlow).
+    command = [str(VENV_BIN / "python"), "scripts/action_server.py", "--actions", "actions", "--port", str(port)]
 
     def ready() -> bool:
         return requests.get(f"http://127.0.0.1:{port}/health", timeout=2).ok

@@ -22,7 +22,7 @@ trap 'stop; exit 143' TERM
 trap stop EXIT
 
 # rasa-sdk reads its listening address from SANIC_HOST.
-SANIC_HOST="$ACTIONS_HOST" .venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" &
+SANIC_HOST="$ACTIONS_HOST" .venv/bin/python scripts/action_server.py --actions actions --port "$ACTIONS_PORT" &
 children+=($!)
 
 .venv/bin/rasa run --model models --endpoints endpoints.yml --credentials credentials.yml \

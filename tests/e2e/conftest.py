@@ -37,10 +37,11 @@ def wait_until(check, what: str, processes, logs):
 
 
 class Servers:
-    def __init__(self, rasa_url: str, token: str, log_dir: Path):
+    def __init__(self, rasa_url: str, token: str, log_dir: Path, pids: dict = None):
         self.rasa_url = rasa_url
         self.token = token
         self.log_dir = log_dir
+        self.pids = pids or {}
 
     def send(self, sender: str, message: str) -> list:
         response = requests.post(
@@ -83,7 +84,9 @@ def server_env(work: Path, actions_port: int) -> dict:
 def assistant_commands(rasa_port: int, actions_port: int, token: str, rasa_args=()) -> dict:
     """The action server and the Rasa server, as `make run` starts them, on these ports."""
     return {
-        "actions": [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(actions_port)],
+        "actions": [
+            str(VENV_BIN / "python"), "scripts/action_server.py", "--actions", "actions", "--port", str(actions_port),
+        ],
         "rasa": [
             str(VENV_BIN / "rasa"), "run", "--model", "models", "--endpoints", "endpoints.yml",
             "--credentials", "credentials.yml", "--interface", "127.0.0.1", "--port", str(rasa_port),
@@ -112,7 +115,7 @@ def started(commands: dict, env: dict, work: Path, ready_checks: list):
     try:
         for what, check in ready_checks:
             wait_until(check, what, processes, logs)
-        yield
+        yield {name: process.pid for name, process in zip(commands, processes)}
     finally:
         for process in processes:
             process.terminate()
@@ -130,5 +133,5 @@ def servers(tmp_path_factory):
     token = secrets.token_urlsafe(24)
     rasa_url = f"http://127.0.0.1:{rasa_port}"
     with started(assistant_commands(rasa_port, actions_port, token), server_env(work, actions_port), work,
-                 assistant_ready_checks(rasa_url, actions_port, token)):
-        yield Servers(rasa_url, token, work)
+                 assistant_ready_checks(rasa_url, actions_port, token)) as pids:
+        yield Servers(rasa_url, token, work, pids)

@@ -257,6 +257,13 @@ def test_answers_are_not_logged_and_choices_arrive_with_single_braces(servers):
     assert "symptoms_affect_daily_life" not in logs
 
 
+def test_the_action_server_runs_without_tensorflow(servers):
+    """scripts/action_server.py keeps TensorFlow out (spaCy would load it for nothing)."""
+    servers.send(f"e2e-{uuid.uuid4().hex}", "hello")  # the actions have run at least once
+    mapped = Path(f"/proc/{servers.pids['actions']}/maps").read_text()
+    assert "spacy" in mapped and "libtensorflow" not in mapped
+
+
 def test_stopping_partway_keeps_answers_and_start_goes_on_from_there(servers):
     sender = f"e2e-{uuid.uuid4().hex}"
     servers.send(sender, "hello")
