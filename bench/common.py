@@ -1,10 +1,27 @@
 """What both benchmarks share: held-out texts must be new to the model, and Rasa kept quiet."""
 import logging
+import os
 import re
+import sys
+import warnings
 from pathlib import Path
 from typing import Dict
 
-NLU_DIR = Path(__file__).resolve().parent.parent / "data" / "nlu"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+NLU_DIR = PROJECT_ROOT / "data" / "nlu"
+
+
+def prepare_process() -> None:
+    """Work from the project root, with it importable and Rasa's telemetry off. Library
+    deprecation chatter (matplotlib, pyparsing, tensorflow, SQLAlchemy) is not ours to fix."""
+    os.chdir(PROJECT_ROOT)
+    if str(PROJECT_ROOT) not in sys.path:
+        sys.path.insert(0, str(PROJECT_ROOT))
+    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    warnings.filterwarnings("ignore", category=PendingDeprecationWarning)
+    warnings.filterwarnings("ignore", message=".*SQLAlchemy 2.0.*")
 
 
 def normalise(text: str) -> str:

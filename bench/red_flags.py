@@ -24,17 +24,15 @@ Reported, each next to its target:
 The held-out set must share no text with data/nlu, and no text may be in two rounds:
 load_heldout() refuses it otherwise.
 """
-import os
 import sys
 import time
-import warnings
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # also when a test imports this script
-from common import normalise, training_texts  # noqa: E402  (bench/common.py)
+from common import normalise, prepare_process, training_texts  # noqa: E402  (bench/common.py)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = PROJECT_ROOT / "bench"
@@ -46,13 +44,7 @@ URGENT_INTENT = "urgent_symptom"
 RED_FLAG_ENTITY = "red_flag"
 DETECTOR = "RedFlagDetector"
 
-os.chdir(PROJECT_ROOT)
-sys.path.insert(0, str(PROJECT_ROOT))
-os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-warnings.filterwarnings("ignore", category=DeprecationWarning)
-warnings.filterwarnings("ignore", category=PendingDeprecationWarning)
-warnings.filterwarnings("ignore", message=".*SQLAlchemy 2.0.*")
+prepare_process()
 
 
 class HeldoutError(ValueError):

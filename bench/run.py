@@ -46,7 +46,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # also when a test imports this script
-from common import normalise, quiet_rasa, training_texts  # noqa: E402  (bench/common.py)
+from common import normalise, prepare_process, quiet_rasa, training_texts  # noqa: E402  (bench/common.py)
 import red_flags as red_flag_bench  # noqa: E402
 import speed  # noqa: E402
 import summary  # noqa: E402
@@ -82,13 +82,7 @@ CAPTURE_TARGET = 95.0  # percent, per question
 FLOAT_TOLERANCE = 0.05  # years
 CV_TIMEOUT_SECONDS = 30 * 60  # a hard stop; the run is expected to take a few minutes
 
-os.chdir(PROJECT_ROOT)
-sys.path.insert(0, str(PROJECT_ROOT))
-os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-# Library deprecation chatter (matplotlib, pyparsing, tensorflow) is not ours to fix here.
-warnings.filterwarnings("ignore", category=DeprecationWarning)
-warnings.filterwarnings("ignore", category=PendingDeprecationWarning)
+prepare_process()
 
 
 def rel(path: Path) -> str:
