@@ -144,7 +144,7 @@ def summary_messages(summary: Summary, content: Mapping[Text, Any]) -> List[Text
     return [text["intro"], *bodies, text["closing"], reviewed_message(content)]
 
 
-def summary_card(summary: Summary, content: Mapping[Text, Any]) -> Dict[Text, Any]:
+def summary_card(summary: Summary, content: Mapping[Text, Any], messages: List[Text]) -> Dict[Text, Any]:
     """The same summary as data: the web chat shows it as sections instead of the
     text messages listed in "messages", which still follow it."""
     text = content["text"]
@@ -157,7 +157,7 @@ def summary_card(summary: Summary, content: Mapping[Text, Any]) -> Dict[Text, An
         ],
         "closing": text["closing"],
         "reviewed": reviewed_message(content),
-        "messages": summary_messages(summary, content),
+        "messages": messages,
     }
 
 
@@ -171,10 +171,11 @@ class ActionBuildSummary(Action):
         content = load_content()
         answers = {slot: tracker.get_slot(slot) for slot in ANSWER_SLOTS}
         summary = compose_summary(answers, content)
+        messages = summary_messages(summary, content)
         if tracker.get_latest_input_channel() == WEB_CHANNEL:
             # Rasa 3.6's socketio channel passes a custom message's keys to sio.emit(),
             # so what the browser receives goes under "data".
-            dispatcher.utter_message(json_message={"data": {"summary": summary_card(summary, content)}})
-        for message in summary_messages(summary, content):
+            dispatcher.utter_message(json_message={"data": {"summary": summary_card(summary, content, messages)}})
+        for message in messages:
             dispatcher.utter_message(text=message)
         return [SlotSet("summary_topics", summary.topic_ids)]

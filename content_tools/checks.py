@@ -17,7 +17,7 @@ from typing import Any, Dict, Iterable, Iterator, List, Set, Tuple
 import textstat
 
 from actions import answers
-from actions.summary import A_NUMBER, ANSWER_PLACEHOLDERS, REVIEW_PLACEHOLDER
+from actions.summary import A_NUMBER, ANSWER_PLACEHOLDERS, REVIEW_PLACEHOLDER, spoken_date
 from content_tools.project import (
     ALLOW_LIST, DOMAIN, SOURCES, STYLE, SUMMARY, WEB_WIDGET, Problem, Project, Text, key_label,
 )
@@ -569,8 +569,7 @@ def check_review_date_is_told(project: Project) -> Iterator[Problem]:
     dates = [d for d in dates if d]
     if not dates:
         return
-    oldest = min(dates)
-    spoken = f"{oldest.day} {oldest:%B %Y}"
+    spoken = spoken_date(min(dates))
     texts = [t for t in project.response_texts() if t.name == "utter_about_assistant/who_wrote_it"]
     for text in texts:
         if spoken not in " ".join(text.text.split()):
@@ -590,29 +589,20 @@ def normalised(example: str) -> str:
 
 def check_duplicate_examples(project: Project) -> Iterator[Problem]:
     first_seen: Dict[str, Tuple[str, str, int]] = {}
-    for relative in project.data_files():
-        document = project.load(relative)
-        if not isinstance(document, dict):
+    for relative, index, intent, example in project.nlu_examples():
+        key = normalised(example)
+        if not key:
             continue
-        for index, item in enumerate(document.get("nlu") or []):
-            intent, examples = (item or {}).get("intent"), (item or {}).get("examples")
-            if not intent or not isinstance(examples, str):
-                continue
-            start = project.line_of(relative, ("nlu", index)) or 0
-            for raw in examples.splitlines():
-                example = raw.strip().removeprefix("- ").strip()
-                key = normalised(example)
-                if not key:
-                    continue
-                line = project.line_containing(relative, example, after=start) or start
-                if key in first_seen and first_seen[key][1] != intent:
-                    other_file, other_intent, other_line = first_seen[key]
-                    yield Problem(
-                        relative, line, f"intent {intent}",
-                        f"the example \"{example}\" is also under the intent {other_intent} ({other_file}:{other_line})",
-                        "keep it under the one intent it means, and delete the other copy",
-                    )
-                first_seen.setdefault(key, (relative, intent, line))
+        start = project.line_of(relative, ("nlu", index)) or 0
+        line = project.line_containing(relative, example, after=start) or start
+        if key in first_seen and first_seen[key][1] != intent:
+            other_file, other_intent, other_line = first_seen[key]
+            yield Problem(
+                relative, line, f"intent {intent}",
+                f"the example \"{example}\" is also under the intent {other_intent} ({other_file}:{other_line})",
+                "keep it under the one intent it means, and delete the other copy",
+            )
+        first_seen.setdefault(key, (relative, intent, line))
 
 
 def check_sample_answers(project: Project) -> Iterator[Problem]:

@@ -87,13 +87,10 @@ def glossary_entry(term: str, root: Path = ROOT) -> Tuple[List[str], List[str]]:
     """(the questions that ask for the term, the answers the assistant gives)."""
     project = Project(root)
     name = f"{GLOSSARY_INTENT}/{term}"
-    examples, said = [], []
-    for relative in project.data_files():
-        document = project.load(relative) or {}
-        for item in document.get("nlu") or []:
-            if item.get("intent") == name:
-                examples += [line.strip().removeprefix("- ") for line in str(item["examples"]).splitlines() if line.strip()]
-        said += [" ".join(str(v.get("text", "")).split()) for v in (document.get("responses") or {}).get(f"utter_{name}") or []]
+    examples = [example for _, _, intent, example in project.nlu_examples() if intent == name]
+    said = [" ".join(str(v.get("text", "")).split())
+            for _, _, response, variations in project.domain_responses() if response == f"utter_{name}"
+            for v in variations or []]
     if not said:
         terms = sorted(n.split("/", 1)[1] for n in project.response_names() if n.startswith(f"utter_{GLOSSARY_INTENT}/"))
         raise AnswersError(f"no glossary term {term!r}. The terms are: {', '.join(terms)}")

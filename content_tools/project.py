@@ -62,6 +62,7 @@ class Project:
     def __init__(self, root: Path):
         self.root = Path(root)
         self._documents: Dict[str, Any] = {}
+        self._lines: Dict[str, List[str]] = {}
         self.syntax_errors: Dict[str, MarkedYAMLError] = {}
 
     def path(self, relative: str) -> Path:
@@ -106,9 +107,13 @@ class Project:
     def problem(self, relative: str, key_path: KeyPath, what: str, fix: str, level: str = "error") -> Problem:
         return Problem(relative, self.line_of(relative, key_path), key_label(key_path), what, fix, level)
 
+    def lines(self, relative: str) -> List[str]:
+        if relative not in self._lines:
+            self._lines[relative] = self.path(relative).read_text(encoding="utf-8").splitlines()
+        return self._lines[relative]
+
     def line_containing(self, relative: str, text: str, after: int = 0) -> Optional[int]:
-        lines = self.path(relative).read_text(encoding="utf-8").splitlines()
-        for number, line in enumerate(lines[after:], start=after + 1):
+        for number, line in enumerate(self.lines(relative)[after:], start=after + 1):
             if text in line:
                 return number
         return None
@@ -137,6 +142,20 @@ class Project:
 
     def data_files(self) -> List[str]:
         return [name for name in self.yaml_files() if name.startswith("data/")]
+
+    def nlu_examples(self) -> Iterator[Tuple[str, int, str, str]]:
+        """(file, index of its nlu item, intent, example) of every training example in data/."""
+        for relative in self.data_files():
+            document = self.load(relative)
+            if not isinstance(document, dict):
+                continue
+            for index, item in enumerate(document.get("nlu") or []):
+                intent, examples = (item or {}).get("intent"), (item or {}).get("examples")
+                if intent and isinstance(examples, str):
+                    for raw in examples.splitlines():
+                        example = raw.strip().removeprefix("- ").strip()
+                        if example:
+                            yield relative, index, intent, example
 
     def story_files(self) -> List[str]:
         """Training stories and rules, and the test stories (tests/test_*.yml)."""
