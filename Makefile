@@ -18,6 +18,14 @@ WEB_HOST        ?= 127.0.0.1
 WEB_RASA_URL    ?= http://$(RASA_HOST):$(RASA_PORT)
 WEB_ORIGINS     ?= http://$(WEB_HOST):$(WEB_PORT)
 
+# SMS and WhatsApp through Twilio (channels/messaging.py) are on when TWILIO_ACCOUNT_SID,
+# TWILIO_AUTH_TOKEN and TWILIO_NUMBER are set in the environment (secrets: never in a file).
+# TWILIO_WEBHOOK_URL is the public HTTPS URL set in Twilio for incoming messages, e.g.
+# https://chat.example.org/webhooks/twilio/webhook: request signatures are checked against it.
+TWILIO_WEBHOOK_URL  ?=
+TWILIO_API_BASE_URL ?= https://api.twilio.com
+
+export TWILIO_WEBHOOK_URL TWILIO_API_BASE_URL
 export RASA_PORT ACTIONS_PORT RASA_HOST ACTIONS_HOST TRACKER_DB SPACY_PIPELINE_PATH ACTION_ENDPOINT_URL
 export WEB_PORT WEB_HOST WEB_RASA_URL WEB_ORIGINS
 export RASA_TELEMETRY_ENABLED = false

@@ -257,7 +257,7 @@ def rasa_server_spec(model: Path, cwd: Path, port: int, token: str, env: Dict[st
     import requests
 
     command = [str(VENV_BIN / "rasa"), "run", "--model", str(model), "--interface", "127.0.0.1",
-               "--port", str(port), "--enable-api", "--auth-token", token]
+               "--port", str(port), "--enable-api", f"--auth-token={token}"]  # "=": a token may start with "-"
     if endpoints:
         command += ["--endpoints", str(endpoints)]
     if credentials:

@@ -19,7 +19,7 @@ import textstat
 from actions import answers
 from actions.summary import A_NUMBER, ANSWER_PLACEHOLDERS, REVIEW_PLACEHOLDER, spoken_date
 from content_tools.project import (
-    ALLOW_LIST, DOMAIN, SOURCES, STYLE, SUMMARY, WEB_WIDGET, Problem, Project, Text, key_label,
+    ALLOW_LIST, DOMAIN, MESSAGING, SOURCES, STYLE, SUMMARY, WEB_WIDGET, Problem, Project, Text, key_label,
 )
 
 # Actions Rasa itself provides; stories may use them without the domain listing them.
@@ -36,6 +36,19 @@ NLU_SCHEMA_FILE = "shared/nlu/training_data/schemas/nlu.yml"
 RASA_INTENTS = {"nlu_fallback"}
 # What the web chat fills in its own words (webchat/static/chat-widget.js).
 WIDGET_PLACEHOLDERS = {("summary", "date"): ("date",)}
+# What the SMS and WhatsApp channel fills in its own words (channels/message_text.py).
+MESSAGING_PLACEHOLDERS = {
+    ("choices", "short_line"): ("choices",),
+    ("choices", "short_item"): ("number", "title"),
+    ("choices", "long_item"): ("number", "title"),
+    ("part_label",): ("part", "total"),
+}
+MESSAGING_SHAPE = {
+    "choices": ("short_choice_words", "short_line", "short_item", "separator", "last_separator", "long_intro", "long_item"),
+    "replies": ("stopped", "started", "help"),
+}
+# Response variations for text messages (SMS and WhatsApp through Twilio).
+TEXT_MESSAGE_CHANNEL = "twilio"
 RASA_SLOTS = {"requested_slot", "session_started_metadata"}
 PLACEHOLDER = re.compile(r"{(\w+)}")
 PAYLOAD = re.compile(r"/(?P<intent>[\w/]+)(?P<entities>{.*})?", re.DOTALL)
@@ -124,9 +137,27 @@ def check_content_structure(project: Project) -> Iterator[Problem]:
             if not isinstance(part, dict) or not isinstance(part.get("covers"), list):
                 yield project.problem(SOURCES, ("parts", index), f"part {index + 1} needs `covers:` (a list of response names)",
                                       "copy the shape of the part above it: part, covers, sources, reviewed")
+    yield from messaging_structure_problems(project)
     if style:
         for key, kind in (("reading_level", dict), ("banned", list), ("required", list), ("sample_values", dict)):
             yield from expect(project, STYLE, (key,), style.get(key), kind, f"a {'list' if kind is list else 'set of named values'}")
+
+
+def messaging_structure_problems(project: Project) -> Iterator[Problem]:
+    messaging = project.messaging
+    if project.load(MESSAGING) is None and MESSAGING not in project.syntax_errors:
+        yield Problem(MESSAGING, None, "", "the file is missing or empty", f"restore {MESSAGING} from git")
+        return
+    for section, keys in MESSAGING_SHAPE.items():
+        for key in keys:
+            if key not in (messaging.get(section) or {}):
+                yield project.problem(MESSAGING, (section,), f"{section} needs `{key}:`",
+                                      f"put `{key}:` back (see the comments in {MESSAGING} or git history)")
+    if not isinstance(messaging.get("part_label"), str):
+        yield project.problem(MESSAGING, (), "`part_label:` is missing", 'write it like part_label: "({part} of {total})"')
+    if not isinstance((messaging.get("choices") or {}).get("short_choice_words", 0), int):
+        yield project.problem(MESSAGING, ("choices", "short_choice_words"), "short_choice_words should be a whole number",
+                              "write a number of words, like 3")
 
 
 # --- Rasa's own validator ------------------------------------------------------------------------
@@ -241,8 +272,8 @@ def check_banned_phrases(project: Project) -> Iterator[Problem]:
 
 def texts_named(project: Project, name_pattern: str, excluded: Iterable[str]) -> List[Text]:
     """The texts a `required` rule is about: responses by name, "summary text <key>" or "web chat <key>"."""
-    texts = [t for t in project.all_texts() if t.key_path[-1] == "text" or t.file in (SUMMARY, WEB_WIDGET)]
-    if name_pattern.startswith(("summary text ", "web chat ")):
+    texts = [t for t in project.all_texts() if t.key_path[-1] == "text" or t.file in (SUMMARY, WEB_WIDGET, MESSAGING)]
+    if name_pattern.startswith(("summary text ", "web chat ", "text messages ")):
         return [t for t in texts if t.name == name_pattern]
     return [t for t in texts if t.file == DOMAIN or t.file.startswith("data/")
             if matches(t.name, name_pattern) and t.name not in excluded]
@@ -322,15 +353,31 @@ def check_placeholders(project: Project) -> Iterator[Problem]:
                 )
 
 
-def check_widget_placeholders(project: Project) -> Iterator[Problem]:
-    for text in project.widget_texts():
-        allowed = WIDGET_PLACEHOLDERS.get(text.key_path, ())
+def fixed_placeholder_problems(project: Project, texts: Iterable[Text], filled: Dict[tuple, tuple], filler: str,
+                               all_required: bool) -> Iterator[Problem]:
+    """Texts whose placeholders a piece of code fills by key: none other, and (when
+    all_required) none of them lost."""
+    for text in texts:
+        allowed = filled.get(text.key_path, ())
         for name in PLACEHOLDER.findall(text.text):
             if name not in allowed:
                 yield project.problem(
-                    text.file, text.key_path, f"{text.name} has the placeholder {{{name}}}, which the web chat does not fill",
+                    text.file, text.key_path, f"{text.name} has the placeholder {{{name}}}, which {filler} does not fill",
                     f"use {' or '.join('{' + a + '}' for a in allowed) or 'no placeholder'} here, or remove the braces",
                 )
+        for name in allowed if all_required else ():
+            if "{" + name + "}" not in text.text:
+                yield project.problem(text.file, text.key_path, f"{text.name} has lost its {{{name}}}",
+                                      f"put {{{name}}} back: {filler} fills it in")
+
+
+def check_widget_placeholders(project: Project) -> Iterator[Problem]:
+    return fixed_placeholder_problems(project, project.widget_texts(), WIDGET_PLACEHOLDERS, "the web chat", False)
+
+
+def check_messaging_placeholders(project: Project) -> Iterator[Problem]:
+    return fixed_placeholder_problems(project, project.messaging_texts(), MESSAGING_PLACEHOLDERS,
+                                      "the text message channel", True)
 
 
 def summary_placeholders(text: Text) -> tuple:
@@ -392,6 +439,65 @@ def check_button_payloads(project: Project) -> Iterator[Problem]:
                 for what in payload_problem(project, text, str(button.get("payload", ""))):
                     yield project.problem(relative, text.key_path, f"{name}, button \"{button.get('title')}\": {what}",
                                           "copy the payload of a working button and change only the value")
+
+
+# --- text messages (SMS and WhatsApp) ---------------------------------------------------------
+
+
+def variations_for(variations: Any, channel: str) -> List[Tuple[int, Dict[str, Any]]]:
+    """The variations Rasa picks from on a channel: that channel's own, else those for any channel."""
+    indexed = [(i, v) for i, v in enumerate(variations or []) if isinstance(v, dict)]
+    own = [(i, v) for i, v in indexed if v.get("channel") == channel]
+    return own or [(i, v) for i, v in indexed if not v.get("channel")]
+
+
+def button_answer(payload: str) -> Any:
+    found = PAYLOAD.fullmatch(payload_as_sent(payload).strip())
+    try:
+        return json.loads(found.group("entities") or "{}").get("answer") if found else None
+    except json.JSONDecodeError:
+        return None
+
+
+def check_choice_numbers_by_text(project: Project) -> Iterator[Problem]:
+    """By text, choices are numbered and a reply "2" picks the second. Where "2" is also an
+    answer in words ("2 growths", "2 years"), both readings must agree, or the question
+    needs a `channel: twilio` variation without buttons."""
+    for relative, key_path, name, variations in project.domain_responses():
+        slot = name.removeprefix("utter_ask_")
+        if not name.startswith("utter_ask_") or slot not in project.form_slots:
+            continue
+        for index, variation in variations_for(variations, TEXT_MESSAGE_CHANNEL):
+            for number, button in enumerate(variation.get("buttons") or [], start=1):
+                chosen, in_words = button_answer(str(button.get("payload", ""))), answers.interpret(slot, str(number))
+                if in_words is None or chosen is None or in_words in (chosen, [chosen]):
+                    continue
+                yield project.problem(
+                    relative, (*key_path, index), f"by text message, a reply \"{number}\" to {name} would choose "
+                    f"\"{button.get('title')}\" ({chosen}), but the same reply in words means {in_words!r}",
+                    f"add a variation with `channel: {TEXT_MESSAGE_CHANNEL}` and no buttons that asks for a number "
+                    "(see utter_ask_growth_count)",
+                )
+                break
+
+
+def check_screen_words_by_text(project: Project) -> Iterator[Problem]:
+    """A text message has nothing to tap or click: a response that says so needs its own
+    wording for text messages."""
+    words = [str(w) for w in project.style.get("screen_only_words") or []]
+    if not words:
+        return
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, words)) + r")\b", re.IGNORECASE)
+    for relative, key_path, name, variations in project.domain_responses():
+        for index, variation in variations_for(variations, TEXT_MESSAGE_CHANNEL):
+            found = pattern.search(str(variation.get("text") or ""))
+            if found:
+                yield project.problem(
+                    relative, (*key_path, index, "text"), f"{name} says \"{found.group(0)}\", but text messages have "
+                    "nothing to tap or click",
+                    f"add a variation with `channel: {TEXT_MESSAGE_CHANNEL}` that says \"reply with the number of a "
+                    "choice\" instead (see utter_did_not_understand)",
+                )
 
 
 def story_steps(project: Project) -> Iterator[Tuple[str, Tuple, Dict[str, Any]]]:
@@ -471,10 +577,18 @@ def check_questions_complete(project: Project) -> Iterator[Problem]:
         variations = (project.domain.get("responses") or {}).get(f"utter_ask_{slot}") or []
         for v_index, variation in enumerate(variations):
             payloads = [str(b.get("payload", "")) for b in (variation or {}).get("buttons") or []]
-            if not any('"answer": "unsure"' in p for p in payloads):
-                yield project.problem(DOMAIN, ("responses", f"utter_ask_{slot}", v_index),
-                                      f"the question {slot} has no not-sure choice",
-                                      'add a button: - title: "Not sure"  payload: \'/inform{{"answer": "unsure"}}\'')
+            if any('"answer": "unsure"' in p for p in payloads):
+                continue
+            if (variation or {}).get("channel") == TEXT_MESSAGE_CHANNEL and not payloads:
+                # By text, a question without choices must say "not sure" is an answer.
+                if "not sure" not in str((variation or {}).get("text", "")).lower():
+                    yield project.problem(DOMAIN, ("responses", f"utter_ask_{slot}", v_index, "text"),
+                                          f"the text message wording of {slot} does not say \"not sure\" is an answer",
+                                          'end it with: Or say "not sure".')
+                continue
+            yield project.problem(DOMAIN, ("responses", f"utter_ask_{slot}", v_index),
+                                  f"the question {slot} has no not-sure choice",
+                                  'add a button: - title: "Not sure"  payload: \'/inform{{"answer": "unsure"}}\'')
         if slot not in told_me:
             yield project.problem(SUMMARY, ("told_me",), f"the summary has no line for the answer to {slot}",
                                   f"add {slot}: under told_me: with one line per answer")
@@ -626,7 +740,10 @@ CHECKS = [
     check_required_wording,
     check_placeholders,
     check_widget_placeholders,
+    check_messaging_placeholders,
     check_button_payloads,
+    check_choice_numbers_by_text,
+    check_screen_words_by_text,
     check_story_references,
     check_unused_responses,
     check_questions_complete,

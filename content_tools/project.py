@@ -17,6 +17,9 @@ SOURCES = "content/sources.yml"
 STYLE = "content/style_rules.yml"
 ALLOW_LIST = "content/readability_allowlist.yml"
 WEB_WIDGET = "content/web_widget.yml"
+MESSAGING = "content/messaging.yml"
+# Keys of content/messaging.yml that are settings or joiners, not prose a person reads.
+MESSAGING_NOT_PROSE = {("choices", "short_choice_words"), ("choices", "separator"), ("choices", "last_separator")}
 # Keys of the web chat's words that are not prose a person reads.
 NOT_PROSE_KEYS = {"file_name"}
 SAMPLES = "content/samples"
@@ -227,5 +230,18 @@ class Project:
 
         yield from walk(self.load(WEB_WIDGET) or {}, ())
 
+    @cached_property
+    def messaging(self) -> Dict[str, Any]:
+        return self.load(MESSAGING) or {}
+
+    def messaging_texts(self) -> Iterator[Text]:
+        """The SMS and WhatsApp channel's own words (numbered choices, STOP/HELP replies)."""
+        for section, node in self.messaging.items():
+            entries = node.items() if isinstance(node, dict) else [(None, node)]
+            for key, value in entries:
+                key_path = (section, key) if key is not None else (section,)
+                if isinstance(value, str) and key_path not in MESSAGING_NOT_PROSE:
+                    yield Text(MESSAGING, key_path, "text messages " + " ".join(key_path), value)
+
     def all_texts(self) -> List[Text]:
-        return [*self.response_texts(), *self.summary_texts(), *self.widget_texts()]
+        return [*self.response_texts(), *self.summary_texts(), *self.widget_texts(), *self.messaging_texts()]

@@ -26,7 +26,7 @@ SANIC_HOST="$ACTIONS_HOST" .venv/bin/python scripts/action_server.py --actions a
 children+=($!)
 
 .venv/bin/rasa run --model models --endpoints endpoints.yml --credentials credentials.yml \
-  --interface "$RASA_HOST" --port "$RASA_PORT" --enable-api --auth-token "$RASA_API_TOKEN" \
+  --interface "$RASA_HOST" --port "$RASA_PORT" --enable-api --auth-token="$RASA_API_TOKEN" \
   --cors $WEB_ORIGINS &  # unquoted on purpose: one argument per origin
 children+=($!)
 
@@ -46,6 +46,11 @@ or, in another terminal:  .venv/bin/rasa shell --endpoints endpoints.yml
 Press Ctrl-C to stop.
 
 MSG
+if [ -n "${TWILIO_ACCOUNT_SID:-}" ] && [ -n "${TWILIO_AUTH_TOKEN:-}" ] && [ -n "${TWILIO_NUMBER:-}" ]; then
+  echo "SMS and WhatsApp: on. Twilio's webhook for incoming messages: ${TWILIO_WEBHOOK_URL:-(TWILIO_WEBHOOK_URL is not set)}"
+else
+  echo "SMS and WhatsApp: off (set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_NUMBER; see the README)."
+fi
 
 # Exit as soon as either server dies, so a crash is never silent.
 wait -n

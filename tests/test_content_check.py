@@ -12,8 +12,8 @@ from typing import List
 import pytest
 
 from content_tools.checks import (
-    check_banned_phrases, check_button_payloads, check_content_structure, check_duplicate_examples,
-    check_placeholders, check_questions_complete, check_widget_placeholders, check_rasa_schema, check_reading_level,
+    check_banned_phrases, check_button_payloads, check_choice_numbers_by_text, check_content_structure,
+    check_duplicate_examples, check_messaging_placeholders, check_placeholders, check_screen_words_by_text, check_questions_complete, check_widget_placeholders, check_rasa_schema, check_reading_level,
     check_required_wording, check_sources_and_review_dates, check_story_references,
     check_sample_answers, check_summary_conditions, check_unused_responses, check_yaml_syntax, run_checks,
 )
@@ -358,3 +358,57 @@ def test_make_check_content_exits_0_with_only_warnings(copy):
                             capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNING content/summary.yml" in result.stdout and "more than a year ago" in result.stdout
+
+
+# --- the text message channel's words and the questions as texts ---------------------------------
+
+
+def test_a_question_whose_choice_numbers_clash_with_numbers_in_words_is_caught(copy):
+    # Without its own wording for text messages, "4" would pick "More than five" but mean four growths.
+    edit(copy, "domain.yml", "    # By text, \"4\" must mean four growths, not the fourth choice: no numbered choices.\n"
+         "    - channel: twilio\n", "    - channel: web_only\n")
+    problem = only_problem(check_choice_numbers_by_text(Project(copy)))
+    assert problem.file == "domain.yml" and "utter_ask_growth_count" in problem.what
+    assert '"4"' in problem.what and "More than five" in problem.what and "channel: twilio" in problem.fix
+
+
+def test_a_response_telling_a_texter_to_tap_is_caught(copy):
+    line = edit(copy, "domain.yml", "        Sorry, I didn't catch that. You can reply with the number of a choice, say",
+                "        Sorry, I didn't catch that. You can tap a choice, say")
+    problem = only_problem(check_screen_words_by_text(Project(copy)))
+    assert problem.file == "domain.yml" and problem.line == line - 1
+    assert "utter_did_not_understand" in problem.what and '"tap"' in problem.what
+
+
+def test_a_lost_placeholder_in_the_numbered_choices_is_caught(copy):
+    line = edit(copy, "content/messaging.yml", 'short_item: "{number} for {title}"', 'short_item: "{number} for {choice}"')
+    problems = list(check_messaging_placeholders(Project(copy)))
+    assert len(problems) == 2, "\n".join(map(str, problems))
+    assert all(p.file == "content/messaging.yml" and p.line == line for p in problems)
+    assert {"{choice}" in p.what or "{title}" in p.what for p in problems} == {True}
+
+
+def test_the_help_reply_must_say_how_to_stop(copy):
+    edit(copy, "content/messaging.yml", "    Reply STOP to stop messages.", "    Bye.")
+    problem = only_problem(check_required_wording(Project(copy)))
+    assert problem.file == "content/messaging.yml" and '"STOP"' in problem.what and "carriers" in problem.what
+
+
+def test_a_missing_stop_reply_is_caught(copy):
+    edit(copy, "content/messaging.yml", "  stopped: >-\n    You will get no more messages from us. Reply START if you want them again.\n", "")
+    problems = errors(run_checks(Project(copy), with_rasa=False))
+    assert any("replies needs `stopped:`" in p.what for p in problems), "\n".join(map(str, problems))
+
+
+def test_a_text_message_question_without_choices_must_offer_not_sure(copy):
+    edit(copy, "domain.yml", '"18 months". Or say "not sure".', '"18 months".')
+    problem = only_problem(check_questions_complete(Project(copy)))
+    assert "years_to_metastasis" in problem.what and "not sure" in problem.what
+
+
+def test_the_text_message_words_are_graded_for_reading_level(copy):
+    edit(copy, "content/messaging.yml", "    You will get messages from us again.",
+         "    Notwithstanding previous unsubscription instructions, communications recommence immediately.")
+    problems = list(check_reading_level(Project(copy)))
+    assert any(p.file == "content/messaging.yml" and "replies started" in p.what for p in problems), \
+        "\n".join(map(str, problems))

@@ -4,11 +4,19 @@ import os
 import secrets
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 import requests
+
+# fake_twilio.py sits beside this file; the browser tests load this file by path.
+if str(Path(__file__).resolve().parent) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fake_twilio import (  # noqa: E402
+    TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_NUMBER, TWILIO_WEBHOOK_URL, FakeTwilio,
+)
 
 PROJECT = Path(__file__).resolve().parents[2]
 VENV_BIN = PROJECT / ".venv" / "bin"
@@ -37,11 +45,12 @@ def wait_until(check, what: str, processes, logs):
 
 
 class Servers:
-    def __init__(self, rasa_url: str, token: str, log_dir: Path, pids: dict = None):
+    def __init__(self, rasa_url: str, token: str, log_dir: Path, pids: dict = None, twilio: FakeTwilio = None):
         self.rasa_url = rasa_url
         self.token = token
         self.log_dir = log_dir
         self.pids = pids or {}
+        self.twilio = twilio
 
     def send(self, sender: str, message: str) -> list:
         response = requests.post(
@@ -81,6 +90,16 @@ def server_env(work: Path, actions_port: int) -> dict:
     }
 
 
+def twilio_env(fake: FakeTwilio) -> dict:
+    return {
+        "TWILIO_ACCOUNT_SID": TWILIO_ACCOUNT_SID,
+        "TWILIO_AUTH_TOKEN": TWILIO_AUTH_TOKEN,
+        "TWILIO_NUMBER": TWILIO_NUMBER,
+        "TWILIO_WEBHOOK_URL": TWILIO_WEBHOOK_URL,
+        "TWILIO_API_BASE_URL": fake.base_url,
+    }
+
+
 def assistant_commands(rasa_port: int, actions_port: int, token: str, rasa_args=()) -> dict:
     """The action server and the Rasa server, as `make run` starts them, on these ports."""
     return {
@@ -90,7 +109,7 @@ def assistant_commands(rasa_port: int, actions_port: int, token: str, rasa_args=
         "rasa": [
             str(VENV_BIN / "rasa"), "run", "--model", "models", "--endpoints", "endpoints.yml",
             "--credentials", "credentials.yml", "--interface", "127.0.0.1", "--port", str(rasa_port),
-            "--enable-api", "--auth-token", token, *rasa_args,
+            "--enable-api", f"--auth-token={token}", *rasa_args,  # "=": a token may start with "-"
         ],
     }
 
@@ -127,11 +146,19 @@ def started(commands: dict, env: dict, work: Path, ready_checks: list):
 
 
 @pytest.fixture(scope="session")
-def servers(tmp_path_factory):
+def fake_twilio():
+    fake = FakeTwilio(TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN).start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory, fake_twilio):
     work = tmp_path_factory.mktemp("servers")
     rasa_port, actions_port = free_port(), free_port()
     token = secrets.token_urlsafe(24)
     rasa_url = f"http://127.0.0.1:{rasa_port}"
-    with started(assistant_commands(rasa_port, actions_port, token), server_env(work, actions_port), work,
+    env = {**server_env(work, actions_port), **twilio_env(fake_twilio)}
+    with started(assistant_commands(rasa_port, actions_port, token), env, work,
                  assistant_ready_checks(rasa_url, actions_port, token)) as pids:
-        yield Servers(rasa_url, token, work, pids)
+        yield Servers(rasa_url, token, work, pids, fake_twilio)

@@ -1,0 +1,256 @@
+"""SMS and WhatsApp through Twilio, at /webhooks/twilio/webhook (credentials.yml).
+
+Rasa 3.6's own Twilio channel is subclassed, with three things fixed:
+- every request must carry a valid X-Twilio-Signature for the account's auth token,
+  computed on TWILIO_WEBHOOK_URL (the public URL Twilio calls); others get 403 and
+  are not read any further;
+- replies go out through Twilio's REST API from the event loop (channels/twilio_api.py),
+  with retries, in order, packed into as few messages as fit Twilio's 1,600 characters;
+- choices become numbered text (content/messaging.yml) and a reply "2", or a choice's
+  words, selects that choice: no "/intent" payload ever reaches the person.
+The carrier keywords STOP, START and HELP are answered here, before the assistant.
+
+Settings come from the environment (the Makefile): TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN,
+TWILIO_NUMBER, TWILIO_WEBHOOK_URL and TWILIO_API_BASE_URL. Without the first three the
+channel is off and its webhook answers 404. Phone numbers and message text are never
+logged.
+"""
+import asyncio
+import logging
+import os
+import weakref
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from urllib.parse import parse_qsl
+
+from multidict import MultiDict
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.twilio import TwilioInput
+from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from twilio.request_validator import RequestValidator
+
+from channels import message_text
+from channels.twilio_api import DEFAULT_API_BASE_URL, TwilioApi, TwilioSendError
+
+logger = logging.getLogger(__name__)
+
+CHANNEL_NAME = "twilio"
+WHATSAPP_PREFIX = "whatsapp:"
+# A bool slot in domain.yml: set by STOP, cleared by START, kept in the tracker store
+# so it survives restarts and is shared by every Rasa instance.
+MESSAGES_STOPPED_SLOT = "text_messages_stopped"
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+
+SETTINGS = {
+    "account_sid": "TWILIO_ACCOUNT_SID",
+    "auth_token": "TWILIO_AUTH_TOKEN",
+    "twilio_number": "TWILIO_NUMBER",
+    "webhook_url": "TWILIO_WEBHOOK_URL",
+    "api_base_url": "TWILIO_API_BASE_URL",
+}
+
+
+def setting(credentials: Dict[Text, Any], key: Text) -> Optional[Text]:
+    """A value from credentials.yml, else from the environment (secrets stay out of files)."""
+    return credentials.get(key) or os.environ.get(SETTINGS[key]) or None
+
+
+def bare_number(number: Text) -> Text:
+    return number[len(WHATSAPP_PREFIX):] if number.startswith(WHATSAPP_PREFIX) else number
+
+
+def sender_number(our_number: Text, recipient: Text) -> Text:
+    """WhatsApp replies come from the same number with the whatsapp: prefix."""
+    bare = bare_number(our_number)
+    return WHATSAPP_PREFIX + bare if recipient.startswith(WHATSAPP_PREFIX) else bare
+
+
+def messages_stopped(tracker: Optional[DialogueStateTracker]) -> bool:
+    return bool(tracker and tracker.get_slot(MESSAGES_STOPPED_SLOT))
+
+
+def open_choices(tracker: Optional[DialogueStateTracker]) -> List[Dict[Text, Any]]:
+    """The buttons of the assistant's latest question, if no reply has come since."""
+    for event in reversed(tracker.events if tracker else []):
+        if isinstance(event, UserUttered):
+            return []
+        if isinstance(event, BotUttered) and event.data.get("buttons"):
+            return event.data["buttons"]
+    return []
+
+
+def form_fields(request: Request) -> MultiDict:
+    """The POST fields as Twilio signed them. Sanic's request.form drops empty ones
+    (a photo comes with Body=), which would make a real signature fail."""
+    if not (request.content_type or "").startswith("application/x-www-form-urlencoded"):
+        return MultiDict()
+    return MultiDict(parse_qsl(request.body.decode("utf-8", errors="replace"), keep_blank_values=True))
+
+
+class TwilioTurnCollector(CollectingOutputChannel):
+    """Collects one turn's messages; named "twilio" so `channel: twilio` variations apply."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return CHANNEL_NAME
+
+
+class TwilioMessagingOutput(OutputChannel):
+    """Sends each message at once: used when Rasa's HTTP API asks for this channel's output."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return CHANNEL_NAME
+
+    def __init__(self, sender: "TwilioSender") -> None:
+        self.sender = sender
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        texts = message_text.turn_texts([message], message_text.load_content())
+        await self.sender.deliver(recipient_id, texts)
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {"text": text})
+
+
+class TwilioSender:
+    def __init__(self, api: TwilioApi, our_number: Text) -> None:
+        self.api = api
+        self.our_number = our_number
+
+    async def deliver(self, recipient: Text, texts: List[Text]) -> None:
+        """Sends the texts in order, in as few parts as fit; stops at the first failure,
+        so the person never gets a later part without an earlier one."""
+        for part in message_text.message_parts(texts, message_text.load_content()):
+            try:
+                await self.api.send(recipient, sender_number(self.our_number, recipient), part)
+            except TwilioSendError as error:
+                logger.error("A reply could not be sent: %s", error)
+                return
+
+
+class TwilioMessagingInput(TwilioInput):
+    """Rasa's Twilio input channel with signed webhooks, async sending and numbered choices."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return CHANNEL_NAME
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        values = {key: setting(credentials or {}, key) for key in SETTINGS}
+        return cls(**values)
+
+    def __init__(
+        self,
+        account_sid: Optional[Text],
+        auth_token: Optional[Text],
+        twilio_number: Optional[Text],
+        webhook_url: Optional[Text] = None,
+        api_base_url: Optional[Text] = None,
+    ) -> None:
+        super().__init__(account_sid, auth_token, twilio_number, debug_mode=False)
+        self.enabled = bool(account_sid and auth_token and twilio_number)
+        self.webhook_url = webhook_url
+        self.validator = RequestValidator(auth_token) if self.enabled else None
+        self.sender = (
+            TwilioSender(TwilioApi(account_sid, auth_token, api_base_url or DEFAULT_API_BASE_URL), twilio_number)
+            if self.enabled else None
+        )
+        # One turn at a time per person on this instance: a quick second reply is
+        # matched to the question it answers, not to the one before.
+        self.turn_locks: "weakref.WeakValueDictionary[Text, asyncio.Lock]" = weakref.WeakValueDictionary()
+        if not self.enabled:
+            logger.info("SMS and WhatsApp channel off: set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_NUMBER.")
+        elif not webhook_url:
+            logger.warning("TWILIO_WEBHOOK_URL is not set: signatures are checked against the URL requests "
+                           "arrive at, which differs from Twilio's behind a reverse proxy.")
+
+    def is_signed_by_twilio(self, request: Request, fields: MultiDict) -> bool:
+        signature = request.headers.get("X-Twilio-Signature")
+        if not signature:
+            return False
+        return self.validator.validate(self.webhook_url or request.url, fields, signature)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint("twilio_messaging_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok" if self.enabled else "off"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            if not self.enabled:
+                return response.text("This channel is not set up.", status=404)
+            fields = form_fields(request)
+            if not self.is_signed_by_twilio(request, fields):
+                logger.warning("Refused a request to the Twilio webhook without a valid signature.")
+                return response.text("Forbidden", status=403)
+            sender = fields.get("From")
+            if not sender:
+                return response.text("From is missing.", status=400)
+            turn = self.handle(request.app.ctx.agent, on_new_message, sender, fields.get("Body", ""))
+            # Shielded: if Twilio gives up waiting (15 s), the turn still finishes.
+            await asyncio.shield(turn)
+            return response.text(EMPTY_TWIML, content_type="text/xml")
+
+        @webhook.listener("after_server_stop")
+        async def close(*_: Any) -> None:
+            if self.sender:
+                await self.sender.api.close()
+
+        return webhook
+
+    def turn_lock(self, sender: Text) -> asyncio.Lock:
+        lock = self.turn_locks.get(sender)
+        if lock is None:
+            lock = asyncio.Lock()
+            self.turn_locks[sender] = lock
+        return lock
+
+    async def handle(self, agent: Any, on_new_message: Callable, sender: Text, text: Text) -> None:
+        try:
+            async with self.turn_lock(sender):
+                await self.handle_in_turn(agent, on_new_message, sender, text)
+        except Exception as error:  # never let one message take the webhook down
+            logger.error("A text message could not be handled: %s", type(error).__name__)
+            logger.debug("Details", exc_info=True)
+
+    async def handle_in_turn(self, agent: Any, on_new_message: Callable, sender: Text, text: Text) -> None:
+        tracker = await agent.tracker_store.retrieve(sender)
+        stopped = messages_stopped(tracker)
+        replies = message_text.load_content()["replies"]
+        keyword = message_text.keyword(text, stopped)
+        if keyword == message_text.STOP:
+            if not stopped:
+                await self.set_messages_stopped(agent, sender, True)
+                await self.sender.deliver(sender, [replies["stopped"]])
+            return
+        if keyword == message_text.START:
+            await self.set_messages_stopped(agent, sender, False)
+            await self.sender.deliver(sender, [replies["started"]])
+            return
+        if keyword == message_text.HELP:
+            await self.sender.deliver(sender, [replies["help"]])
+            return
+        if stopped:
+            return  # nothing goes to a number that said STOP, until START
+        collector = TwilioTurnCollector()
+        reply = message_text.chosen_reply(text, open_choices(tracker))
+        await on_new_message(UserMessage(reply, collector, sender, input_channel=CHANNEL_NAME))
+        await self.sender.deliver(sender, message_text.turn_texts(collector.messages, message_text.load_content()))
+
+    @staticmethod
+    async def set_messages_stopped(agent: Any, sender: Text, stopped: bool) -> None:
+        async with agent.lock_store.lock(sender):
+            tracker = await agent.tracker_store.get_or_create_tracker(sender)
+            tracker.update(SlotSet(MESSAGES_STOPPED_SLOT, stopped))
+            await agent.tracker_store.save(tracker)
+
+    def get_output_channel(self) -> OutputChannel:
+        return TwilioMessagingOutput(self.sender)
