@@ -18,6 +18,14 @@ WEB_HOST        ?= 127.0.0.1
 WEB_RASA_URL    ?= http://$(RASA_HOST):$(RASA_PORT)
 WEB_ORIGINS     ?= http://$(WEB_HOST):$(WEB_PORT)
 
+# How long Rasa waits for the action server before telling the person to try again
+# (Rasa's own default is 5 minutes), and for a reply to any HTTP request.
+ACTION_TIMEOUT_S ?= 10
+RESPONSE_TIMEOUT_S ?= 60
+# Conversations nobody has written to for this many days are deleted by `make purge`
+# (run it daily from cron: see the README). 0 would delete every conversation.
+RETENTION_DAYS  ?= 180
+
 # SMS and WhatsApp through Twilio (channels/messaging.py) are on when TWILIO_ACCOUNT_SID,
 # TWILIO_AUTH_TOKEN and TWILIO_NUMBER are set in the environment (secrets: never in a file).
 # TWILIO_WEBHOOK_URL is the public HTTPS URL set in Twilio for incoming messages, e.g.
@@ -25,7 +33,7 @@ WEB_ORIGINS     ?= http://$(WEB_HOST):$(WEB_PORT)
 TWILIO_WEBHOOK_URL  ?=
 TWILIO_API_BASE_URL ?= https://api.twilio.com
 
-export TWILIO_WEBHOOK_URL TWILIO_API_BASE_URL
+export TWILIO_WEBHOOK_URL TWILIO_API_BASE_URL ACTION_TIMEOUT_S RESPONSE_TIMEOUT_S
 export RASA_PORT ACTIONS_PORT RASA_HOST ACTIONS_HOST TRACKER_DB SPACY_PIPELINE_PATH ACTION_ENDPOINT_URL
 export WEB_PORT WEB_HOST WEB_RASA_URL WEB_ORIGINS
 export RASA_TELEMETRY_ENABLED = false
@@ -44,7 +52,7 @@ WEB_BUILD := build/web
 WEB_STAMP := $(WEB_BUILD)/.built
 
 .DEFAULT_GOAL := help
-.PHONY: help install pipeline train web chromium run test test-unit test-stories test-e2e test-web check-content preview map bench lock clean
+.PHONY: help install pipeline train web chromium run test test-unit test-stories test-e2e test-web check-content preview map bench purge lock clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -68,9 +76,13 @@ pipeline: $(PIPELINE_STAMP) ## Build the project's spaCy pipeline from nlp/*.yml
 # The stamp takes the time training started, so an edit made during training
 # still triggers the next one. Rasa's cache (.rasa/) retrains only what an edit
 # touched: a reworded response takes seconds, new training examples minutes.
-$(MODEL_STAMP): $(STAMP) $(TRAINING_INPUTS)
+# The checksum beside the model is what lets the server load it
+# (assistant_server/trusted_models.py): only models trained here are loaded.
+MODEL := models/candidacy.tar.gz
+$(MODEL_STAMP): $(STAMP) $(TRAINING_INPUTS) assistant_server/trusted_models.py
 	@started="$$(date '+%Y-%m-%d %H:%M:%S.%N')"; \
 	  $(RASA) train --fixed-model-name candidacy --out models && \
+	  sha256sum $(MODEL) | cut -d' ' -f1 > $(MODEL).sha256 && \
 	  touch -d "$$started" $@
 
 train: $(MODEL_STAMP) ## Train the model when data or config changed since the last one
@@ -126,6 +138,9 @@ test-web: $(MODEL_STAMP) $(WEB_STAMP) chromium ## The web chat in Chromium, agai
 BENCH_ARGS ?= --cv-epochs 40
 bench: $(MODEL_STAMP) ## Measure speed, memory and understanding beside Rasa's starter bot; writes bench/report.md
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+purge: $(STAMP) ## Delete conversations idle for more than DAYS days (default RETENTION_DAYS): make purge DAYS=90
+	$(PY) scripts/purge.py --days $(or $(DAYS),$(RETENTION_DAYS))
 
 lock: ## Re-pin every dependency from requirements.in (needs Python 3.10)
 	@python=$$(scripts/find-python310.sh) || exit 1; \

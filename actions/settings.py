@@ -24,7 +24,7 @@ SOFT_DIGRESSION_INTENTS = frozenset({"ask_why", "goodbye", "thank", "glossary", 
 FIRM_DIGRESSION_INTENTS = frozenset(
     {
         "about_assistant", "go_back", "feeling_scared", "talk_to_person",
-        "typing_for_someone", "out_of_scope", "start_again",
+        "typing_for_someone", "out_of_scope", "start_again", "delete_my_answers",
     }
 )
 # A correction names itself ("actually I'm 64", "I got that wrong"): without one of

@@ -253,10 +253,15 @@ def stop_servers(servers: List[RunningServer]) -> None:
 
 
 def rasa_server_spec(model: Path, cwd: Path, port: int, token: str, env: Dict[str, str],
-                     endpoints: Optional[Path] = None, credentials: Optional[Path] = None) -> ServerSpec:
+                     endpoints: Optional[Path] = None, credentials: Optional[Path] = None,
+                     as_make_run: bool = False) -> ServerSpec:
+    """`rasa run`; with as_make_run, through scripts/rasa_server.py with the project's changes
+    to Rasa, as `make run` starts it (the starter bot runs plain Rasa)."""
     import requests
 
-    command = [str(VENV_BIN / "rasa"), "run", "--model", str(model), "--interface", "127.0.0.1",
+    launcher = [str(VENV_BIN / "python"), str(PROJECT_ROOT / "scripts" / "rasa_server.py")] if as_make_run \
+        else [str(VENV_BIN / "rasa")]
+    command = [*launcher, "run", "--model", str(model), "--interface", "127.0.0.1",
                "--port", str(port), "--enable-api", f"--auth-token={token}"]  # "=": a token may start with "-"
     if endpoints:
         command += ["--endpoints", str(endpoints)]
@@ -643,8 +648,8 @@ def ours_system(model: Path, work_dir: Path, conversations: Dict[str, Any]) -> S
     scripts = [Questionnaire(patient, conversations["opening"], summary_intro) for patient in conversations["patients"]]
     servers = [
         action_server_spec(actions_port, env),
-        rasa_server_spec(model, PROJECT_ROOT, rasa_port, token, env,
-                         endpoints=PROJECT_ROOT / "endpoints.yml", credentials=PROJECT_ROOT / "credentials.yml"),
+        rasa_server_spec(model, PROJECT_ROOT, rasa_port, token, env, endpoints=PROJECT_ROOT / "endpoints.yml",
+                         credentials=PROJECT_ROOT / "credentials.yml", as_make_run=True),
     ]
     return System("ours", "ours", servers, rasa_port, token, scripts)
 

@@ -43,6 +43,8 @@ WHATSAPP_PREFIX = "whatsapp:"
 # A bool slot in domain.yml: set by STOP, cleared by START, kept in the tracker store
 # so it survives restarts and is shared by every Rasa instance.
 MESSAGES_STOPPED_SLOT = "text_messages_stopped"
+# The same kind words as when the action server or the database fails (domain.yml).
+SOMETHING_WENT_WRONG = "utter_something_went_wrong"
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
 SETTINGS = {
@@ -220,6 +222,16 @@ class TwilioMessagingInput(TwilioInput):
         except Exception as error:  # never let one message take the webhook down
             logger.error("A text message could not be handled: %s", type(error).__name__)
             logger.debug("Details", exc_info=True)
+            await self.say_something_went_wrong(agent, sender)
+
+    async def say_something_went_wrong(self, agent: Any, sender: Text) -> None:
+        try:
+            tracker = DialogueStateTracker(sender, agent.domain.slots)
+            response = await agent.nlg.generate(SOMETHING_WENT_WRONG, tracker, CHANNEL_NAME)
+            if response:
+                await self.sender.deliver(sender, message_text.turn_texts([response], message_text.load_content()))
+        except Exception as error:
+            logger.error("Could not tell the person something went wrong: %s", type(error).__name__)
 
     async def handle_in_turn(self, agent: Any, on_new_message: Callable, sender: Text, text: Text) -> None:
         tracker = await agent.tracker_store.retrieve(sender)

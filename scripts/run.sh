@@ -25,8 +25,10 @@ trap stop EXIT
 SANIC_HOST="$ACTIONS_HOST" .venv/bin/python scripts/action_server.py --actions actions --port "$ACTIONS_PORT" &
 children+=($!)
 
-.venv/bin/rasa run --model models --endpoints endpoints.yml --credentials credentials.yml \
-  --interface "$RASA_HOST" --port "$RASA_PORT" --enable-api --auth-token="$RASA_API_TOKEN" \
+# `rasa run` with the project's changes installed first (scripts/rasa_server.py).
+.venv/bin/python scripts/rasa_server.py run --model models/candidacy.tar.gz --endpoints endpoints.yml \
+  --credentials credentials.yml --interface "$RASA_HOST" --port "$RASA_PORT" \
+  --response-timeout "$RESPONSE_TIMEOUT_S" --enable-api --auth-token="$RASA_API_TOKEN" \
   --cors $WEB_ORIGINS &  # unquoted on purpose: one argument per origin
 children+=($!)
 

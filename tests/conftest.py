@@ -47,6 +47,16 @@ def domain_on_disk() -> Dict[str, Any]:
     return load_domain_dict()
 
 
+@pytest.fixture(scope="session")
+def rasa_domain():
+    """domain.yml as a Rasa Domain object, for code that runs inside the Rasa server."""
+    from rasa.shared.core.domain import Domain
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Rasa 3.x always warns that slot auto-fill was removed
+        return Domain.load(str(settings.DOMAIN_PATH))
+
+
 @pytest.fixture
 def domain(domain_on_disk) -> Dict[str, Any]:
     """A private copy per test, so no test can leak changes into another."""

@@ -2,14 +2,10 @@
 question's choices and the STOP state read from a Rasa tracker. The webhook itself
 (signatures, sending, STOP/START) is tested against the real servers in
 tests/e2e/test_sms_and_whatsapp.py."""
-import warnings
-
 import pytest
-from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from actions import settings
 from channels.messaging import (
     MESSAGES_STOPPED_SLOT, TwilioMessagingInput, TwilioMessagingOutput, TwilioTurnCollector, messages_stopped,
     open_choices, sender_number,
@@ -17,13 +13,6 @@ from channels.messaging import (
 
 BUTTONS = [{"title": "Yes", "payload": '/inform{"answer": "yes"}'}, {"title": "No", "payload": '/inform{"answer": "no"}'}]
 TWILIO_ENV = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_NUMBER", "TWILIO_WEBHOOK_URL", "TWILIO_API_BASE_URL")
-
-
-@pytest.fixture(scope="module")
-def rasa_domain():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # Rasa 3.x always warns that slot auto-fill was removed
-        return Domain.load(str(settings.DOMAIN_PATH))
 
 
 @pytest.fixture

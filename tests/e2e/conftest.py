@@ -107,7 +107,8 @@ def assistant_commands(rasa_port: int, actions_port: int, token: str, rasa_args=
             str(VENV_BIN / "python"), "scripts/action_server.py", "--actions", "actions", "--port", str(actions_port),
         ],
         "rasa": [
-            str(VENV_BIN / "rasa"), "run", "--model", "models", "--endpoints", "endpoints.yml",
+            str(VENV_BIN / "python"), "scripts/rasa_server.py", "run", "--model", "models/candidacy.tar.gz",
+            "--endpoints", "endpoints.yml",
             "--credentials", "credentials.yml", "--interface", "127.0.0.1", "--port", str(rasa_port),
             "--enable-api", f"--auth-token={token}", *rasa_args,  # "=": a token may start with "-"
         ],

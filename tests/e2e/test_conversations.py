@@ -159,7 +159,7 @@ def answer_every_question(servers, sender, replies):
         assert open_question in replies, f"asked {open_question}, which should have been skipped"
         asked.append(open_question)
         bot = servers.send(sender, replies[open_question])
-    pytest.fail("the questions never ended")
+    pytest.fail(f"the questions never ended: {asked[-6:]} {texts(bot)[-300:]}")
 
 
 @pytest.mark.parametrize("patient", [SPINE_PAIN, UNSURE_AND_OLDER, WIDESPREAD], ids=["spine_pain", "unsure_and_older", "widespread"])
