@@ -100,14 +100,14 @@ def twilio_env(fake: FakeTwilio) -> dict:
     }
 
 
-def assistant_commands(rasa_port: int, actions_port: int, token: str, rasa_args=()) -> dict:
+def assistant_commands(rasa_port: int, actions_port: int, token: str, rasa_args=(), endpoints="endpoints.yml") -> dict:
     """The action server and the Rasa server, as `make run` starts them, on these ports."""
     return {
         "actions": [
             str(VENV_BIN / "python"), "scripts/action_server.py", "--actions", "actions", "--port", str(actions_port),
         ],
         "rasa": [
-            str(VENV_BIN / "rasa"), "run", "--model", "models", "--endpoints", "endpoints.yml",
+            str(VENV_BIN / "rasa"), "run", "--model", "models", "--endpoints", endpoints,
             "--credentials", "credentials.yml", "--interface", "127.0.0.1", "--port", str(rasa_port),
             "--enable-api", f"--auth-token={token}", *rasa_args,  # "=": a token may start with "-"
         ],
