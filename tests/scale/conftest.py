@@ -93,8 +93,8 @@ def stop(process: subprocess.Popen, how=signal.SIGTERM) -> None:
 
 
 class Postgres:
-    def __init__(self, port: int, password: str):
-        self.port, self.password = port, password
+    def __init__(self, port: int, password: str, log: Path):
+        self.port, self.password, self.log = port, password, log
 
     def connect(self):
         return psycopg2.connect(host="127.0.0.1", port=self.port, dbname=DATABASE, user=DATABASE_USER,
@@ -144,7 +144,7 @@ def postgres_running():
             with admin.cursor() as cursor:
                 cursor.execute(f"CREATE ROLE {DATABASE_USER} LOGIN PASSWORD %s", (password,))
                 cursor.execute(f"CREATE DATABASE {DATABASE} OWNER {DATABASE_USER}")
-        yield Postgres(port, password)
+        yield Postgres(port, password, log)
     finally:
         if process:
             stop(process, signal.SIGINT)  # "fast" shutdown: does not wait for clients to leave

@@ -82,6 +82,12 @@ def test_turns_alternating_between_two_instances_lose_nothing_and_run_once(clust
     assert_stored_once_in_database(cluster, sender, tracker, sent)
     assert cluster.lock_tickets(sender) == [], "a lock was left behind in Redis"
 
+    logs = cluster.a.logs() + cluster.postgres.log.read_text()  # A's folder holds every server's log
+    for reply in PATIENT["replies"].values():
+        if len(reply) >= 12:  # long enough never to turn up by chance
+            assert reply not in logs, "patient text in the logs"
+    assert cluster.postgres.password not in logs
+
 
 def test_two_turns_sent_at_once_to_both_instances_run_one_after_the_other(cluster):
     """A's turn is held half-way (inside the lock) while B gets the next message. B must
