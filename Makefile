@@ -7,6 +7,24 @@ ACTIONS_PORT    ?= 5055
 RASA_HOST       ?= 127.0.0.1
 ACTIONS_HOST    ?= 127.0.0.1
 TRACKER_DB      ?= $(CURDIR)/conversations.db
+# The endpoints file: endpoints.yml keeps conversations in SQLite (one instance).
+# ENDPOINTS=deploy/endpoints.scaled.yml keeps them in PostgreSQL with the turn-by-turn lock
+# in Redis, for several instances (README, "Running several instances"), with the settings
+# below. Passwords come from the environment only (secrets: never in a file).
+ENDPOINTS        ?= endpoints.yml
+POSTGRES_HOST    ?= 127.0.0.1
+POSTGRES_PORT    ?= 5432
+POSTGRES_DB      ?= talkprep
+POSTGRES_USER    ?= talkprep
+POSTGRES_PASSWORD ?=
+# libpq's sslmode: prefer uses TLS when the server offers it; managed databases want require.
+POSTGRES_SSLMODE ?= prefer
+REDIS_HOST       ?= 127.0.0.1
+REDIS_PORT       ?= 6379
+REDIS_DB         ?= 1
+REDIS_PASSWORD   ?=
+# Letters and digits only (Rasa ignores any other prefix); lets deployments share one Redis.
+REDIS_KEY_PREFIX ?= talkprep
 SPACY_PIPELINE_PATH ?= $(CURDIR)/models/spacy/candidacy_en
 
 ACTION_ENDPOINT_URL ?= http://$(ACTIONS_HOST):$(ACTIONS_PORT)/webhook
@@ -34,6 +52,8 @@ TWILIO_WEBHOOK_URL  ?=
 TWILIO_API_BASE_URL ?= https://api.twilio.com
 
 export TWILIO_WEBHOOK_URL TWILIO_API_BASE_URL ACTION_TIMEOUT_S RESPONSE_TIMEOUT_S
+export ENDPOINTS POSTGRES_HOST POSTGRES_PORT POSTGRES_DB POSTGRES_USER POSTGRES_PASSWORD POSTGRES_SSLMODE
+export REDIS_HOST REDIS_PORT REDIS_DB REDIS_PASSWORD REDIS_KEY_PREFIX
 export RASA_PORT ACTIONS_PORT RASA_HOST ACTIONS_HOST TRACKER_DB SPACY_PIPELINE_PATH ACTION_ENDPOINT_URL
 export WEB_PORT WEB_HOST WEB_RASA_URL WEB_ORIGINS
 export RASA_TELEMETRY_ENABLED = false
@@ -52,10 +72,10 @@ WEB_BUILD := build/web
 WEB_STAMP := $(WEB_BUILD)/.built
 
 .DEFAULT_GOAL := help
-.PHONY: help install pipeline train web chromium run test test-unit test-stories test-e2e test-web check-content preview map bench purge lock clean
+.PHONY: help install pipeline train web chromium databases run test test-unit test-stories test-e2e test-web test-scale check-content preview map bench purge lock clean
 
 help: ## List the commands
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.lock scripts/find-python310.sh
 	@python=$$(scripts/find-python310.sh) || exit 1; \
@@ -105,13 +125,18 @@ web: $(WEB_STAMP) ## Build the web chat widget into build/web (npm ci from packa
 chromium:
 	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 
+# The scale-out tests start Debian's PostgreSQL and Redis themselves, on 127.0.0.1.
+databases:
+	@ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || (apt-get update && apt-get install -y postgresql)
+	@command -v redis-server >/dev/null || (apt-get update && apt-get install -y redis-server)
+
 run: $(MODEL_STAMP) $(WEB_STAMP) ## Set up if needed and start the assistant and the chat page (Ctrl-C stops it)
 	@scripts/run.sh
 
-test: check-content test-unit test-stories test-e2e test-web ## Set up if needed and run every test
+test: check-content test-unit test-stories test-e2e test-web test-scale ## Set up if needed and run every test
 
 test-unit: $(PIPELINE_STAMP) ## Unit tests of the actions and content tools (no servers, no network)
-	$(PY) -m pytest tests --ignore=tests/e2e --ignore=tests/browser -q
+	$(PY) -m pytest tests --ignore=tests/e2e --ignore=tests/browser --ignore=tests/scale -q
 
 check-content: $(PIPELINE_STAMP) ## Check every word and file the content team edits (CONTENT_GUIDE.md)
 	$(PY) -m content_tools.check
@@ -132,6 +157,9 @@ test-e2e: $(MODEL_STAMP) ## Whole conversations through the real Rasa and action
 
 test-web: $(MODEL_STAMP) $(WEB_STAMP) chromium ## The web chat in Chromium, against the real servers
 	$(PY) -m pytest tests/browser -q
+
+test-scale: $(MODEL_STAMP) databases ## Two Rasa instances on real PostgreSQL and Redis share one conversation
+	$(PY) -m pytest tests/scale -q
 
 # Options for bench/run.py (bench/README.md), e.g. BENCH_ARGS="--skip-speed --skip-cv" for a
 # one-minute run. Fewer DIET epochs in cross-validation keep the whole run under 15 minutes.

@@ -100,7 +100,7 @@ def twilio_env(fake: FakeTwilio) -> dict:
     }
 
 
-def assistant_commands(rasa_port: int, actions_port: int, token: str, rasa_args=()) -> dict:
+def assistant_commands(rasa_port: int, actions_port: int, token: str, rasa_args=(), endpoints="endpoints.yml") -> dict:
     """The action server and the Rasa server, as `make run` starts them, on these ports."""
     return {
         "actions": [
@@ -108,7 +108,7 @@ def assistant_commands(rasa_port: int, actions_port: int, token: str, rasa_args=
         ],
         "rasa": [
             str(VENV_BIN / "python"), "scripts/rasa_server.py", "run", "--model", "models/candidacy.tar.gz",
-            "--endpoints", "endpoints.yml",
+            "--endpoints", endpoints,
             "--credentials", "credentials.yml", "--interface", "127.0.0.1", "--port", str(rasa_port),
             "--enable-api", f"--auth-token={token}", *rasa_args,  # "=": a token may start with "-"
         ],
