@@ -9,8 +9,8 @@ Rasa 3.6 on its own:
 
 Here instead: the action server has ACTION_TIMEOUT_S seconds; any failure of the action
 server or of the tracker store stops the turn before anything is saved, the person gets
-utter_something_went_wrong ("please try again in a moment"), the log says what failed
-without any of the conversation, and channels/health.py reports the store as down.
+utter_something_went_wrong ("please try again in a moment"), and the log says what
+failed without any of the conversation; channels/health.py reports what is down.
 The conversation goes on from where it was once the service is back.
 """
 import contextvars
@@ -39,20 +39,6 @@ class ActionServerUnavailable(Exception):
 
 class TrackerStoreUnavailable(Exception):
     """The conversation could not be read from or saved to the tracker store."""
-
-
-class ServiceHealth:
-    """What the last attempt found, for the health check."""
-
-    tracker_store_error: Optional[Text] = None
-
-    @classmethod
-    def tracker_store_failed(cls, error: BaseException) -> None:
-        cls.tracker_store_error = type(error).__name__
-
-    @classmethod
-    def tracker_store_worked(cls) -> None:
-        cls.tracker_store_error = None
 
 
 def action_timeout_s() -> float:
@@ -116,12 +102,9 @@ class LoudTrackerStore(TrackerStore):
 
     async def _call(self, method: Text, *args: Any) -> Any:
         try:
-            result = await getattr(self._store, method)(*args)
+            return await getattr(self._store, method)(*args)
         except Exception as error:
-            ServiceHealth.tracker_store_failed(error)
             raise TrackerStoreUnavailable(f"{method}: {type(error).__name__}") from None
-        ServiceHealth.tracker_store_worked()
-        return result
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         return await self._call("retrieve", sender_id)

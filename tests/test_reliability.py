@@ -7,7 +7,7 @@ from rasa.core.tracker_store import InMemoryTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from assistant_server import reliability
-from assistant_server.reliability import LoudTrackerStore, ServiceHealth, TrackerStoreUnavailable
+from assistant_server.reliability import LoudTrackerStore, TrackerStoreUnavailable
 
 
 class BrokenStore(InMemoryTrackerStore):
@@ -20,9 +20,7 @@ class BrokenStore(InMemoryTrackerStore):
 
 @pytest.fixture
 def broken(rasa_domain):
-    ServiceHealth.tracker_store_worked()
-    yield LoudTrackerStore(BrokenStore(rasa_domain))
-    ServiceHealth.tracker_store_worked()
+    return LoudTrackerStore(BrokenStore(rasa_domain))
 
 
 def test_a_failing_store_raises_naming_only_the_kind_of_error(broken, rasa_domain):
@@ -32,16 +30,13 @@ def test_a_failing_store_raises_naming_only_the_kind_of_error(broken, rasa_domai
     with pytest.raises(TrackerStoreUnavailable) as raised:
         asyncio.run(broken.save(DialogueStateTracker("someone", rasa_domain.slots)))
     assert "spine" not in str(raised.value)
-    assert ServiceHealth.tracker_store_error == "OSError"
 
 
-def test_a_working_store_passes_calls_through_and_clears_the_health_flag(rasa_domain):
-    ServiceHealth.tracker_store_failed(OSError())
+def test_a_working_store_passes_calls_through(rasa_domain):
     store = LoudTrackerStore(InMemoryTrackerStore(rasa_domain))
     tracker = DialogueStateTracker("someone", rasa_domain.slots)
     asyncio.run(store.save(tracker))
     assert asyncio.run(store.retrieve("someone")).sender_id == "someone"
-    assert ServiceHealth.tracker_store_error is None
     assert store.domain is rasa_domain
 
 
