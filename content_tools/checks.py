@@ -53,7 +53,7 @@ RASA_SLOTS = {"requested_slot", "session_started_metadata"}
 PLACEHOLDER = re.compile(r"{(\w+)}")
 PAYLOAD = re.compile(r"/(?P<intent>[\w/]+)(?P<entities>{.*})?", re.DOTALL)
 REVIEW_WARNING_DAYS = 365
-CODE_FOLDERS = ("actions", "nlp")
+CODE_FOLDERS = ("actions", "nlp", "channels")
 NOT_PLACEHOLDERS = {"text", "response", "buttons", "json_message", "image", "attachment", "elements", "template"}
 
 

@@ -20,7 +20,7 @@ from content_tools.checks import (
 from content_tools.project import Problem, Project
 
 ROOT = Path(__file__).resolve().parent.parent
-COPIED = ("domain.yml", "config.yml", "data", "content", "actions", "nlp", "tests")
+COPIED = ("domain.yml", "config.yml", "data", "content", "actions", "nlp", "channels", "tests")
 
 
 @pytest.fixture(scope="module")
