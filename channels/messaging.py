@@ -9,6 +9,9 @@ Rasa 3.6's own Twilio channel is subclassed, with three things fixed:
 - choices become numbered text (content/messaging.yml) and a reply "2", or a choice's
   words, selects that choice: no "/intent" payload ever reaches the person.
 The carrier keywords STOP, START and HELP are answered here, before the assistant.
+A message is made readable and cut to the limit first (nlp/incoming_text.py; WhatsApp
+allows 4,096 characters), with utter_message_cut before the reply when it was cut; a
+sender (From) that is not a usable conversation id gets 400.
 
 Settings come from the environment (the Makefile): TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN,
 TWILIO_NUMBER, TWILIO_WEBHOOK_URL and TWILIO_API_BASE_URL. Without the first three the
@@ -33,8 +36,10 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
-from channels import message_text
+from channels import incoming, message_text
+from channels import replies as channel_replies
 from channels.twilio_api import DEFAULT_API_BASE_URL, TwilioApi, TwilioSendError
+from nlp.incoming_text import prepare
 
 logger = logging.getLogger(__name__)
 
@@ -193,9 +198,10 @@ class TwilioMessagingInput(TwilioInput):
             if not self.is_signed_by_twilio(request, fields):
                 logger.warning("Refused a request to the Twilio webhook without a valid signature.")
                 return response.text("Forbidden", status=403)
-            sender = fields.get("From")
-            if not sender:
-                return response.text("From is missing.", status=400)
+            try:
+                sender = incoming.conversation_id(fields.get("From"), "From")
+            except incoming.BadInput as error:
+                return response.text(f"{error}.", status=400)
             turn = self.handle(request.app.ctx.agent, on_new_message, sender, fields.get("Body", ""))
             # Shielded: if Twilio gives up waiting (15 s), the turn still finishes.
             await asyncio.shield(turn)
@@ -234,6 +240,7 @@ class TwilioMessagingInput(TwilioInput):
             logger.error("Could not tell the person something went wrong: %s", type(error).__name__)
 
     async def handle_in_turn(self, agent: Any, on_new_message: Callable, sender: Text, text: Text) -> None:
+        text, was_cut = prepare(text)
         tracker = await agent.tracker_store.retrieve(sender)
         stopped = messages_stopped(tracker)
         replies = message_text.load_content()["replies"]
@@ -253,6 +260,8 @@ class TwilioMessagingInput(TwilioInput):
         if stopped:
             return  # nothing goes to a number that said STOP, until START
         collector = TwilioTurnCollector()
+        if was_cut:
+            await channel_replies.say(agent, channel_replies.MESSAGE_CUT, collector, sender)
         reply = message_text.chosen_reply(text, open_choices(tracker))
         await on_new_message(UserMessage(reply, collector, sender, input_channel=CHANNEL_NAME))
         await self.sender.deliver(sender, message_text.turn_texts(collector.messages, message_text.load_content()))

@@ -45,12 +45,14 @@ def wait_until(check, what: str, processes, logs):
 
 
 class Servers:
-    def __init__(self, rasa_url: str, token: str, log_dir: Path, pids: dict = None, twilio: FakeTwilio = None):
+    def __init__(self, rasa_url: str, token: str, log_dir: Path, pids: dict = None, twilio: FakeTwilio = None,
+                 actions_url: str = None):
         self.rasa_url = rasa_url
         self.token = token
         self.log_dir = log_dir
         self.pids = pids or {}
         self.twilio = twilio
+        self.actions_url = actions_url
 
     def send(self, sender: str, message: str) -> list:
         response = requests.post(
@@ -162,4 +164,4 @@ def servers(tmp_path_factory, fake_twilio):
     env = {**server_env(work, actions_port), **twilio_env(fake_twilio)}
     with started(assistant_commands(rasa_port, actions_port, token), env, work,
                  assistant_ready_checks(rasa_url, actions_port, token)) as pids:
-        yield Servers(rasa_url, token, work, pids, fake_twilio)
+        yield Servers(rasa_url, token, work, pids, fake_twilio, actions_url=f"http://127.0.0.1:{actions_port}")

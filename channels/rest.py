@@ -1,0 +1,124 @@
+"""The REST channel at /webhooks/rest/webhook (credentials.yml): Rasa's, with its input checked.
+
+Rasa 3.6's own answered a body that was not a JSON object with 500, put every message
+without a sender into one shared conversation ("default"), answered a message that was not
+a string with an empty list and logged it at ERROR level, and, when streaming, waited for
+ever after a failure. Here:
+- a body that is not a JSON object with a usable `sender` and a string `message` (and, if
+  present, `metadata` as a small object and `input_channel` as a string) gets 400 and
+  {"error": "..."} saying what is wrong; nothing is stored;
+- the text is made readable and cut to the limit (nlp/incoming_text.py); when it was cut,
+  the reply starts with utter_message_cut;
+- if handling the message fails, the reply is utter_something_went_wrong, and the log says
+  what failed but never what the person wrote.
+"""
+import asyncio
+import json
+import logging
+from asyncio import Queue
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
+
+import rasa.utils.endpoints
+from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
+from rasa.core.channels.rest import QueueOutputChannel, RestInput
+from sanic import Blueprint, response
+from sanic.exceptions import SanicException
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from channels import incoming, replies
+
+logger = logging.getLogger(__name__)
+
+STREAM_DONE = "DONE"
+
+
+@dataclass
+class Turn:
+    sender: Text
+    text: Text
+    was_cut: bool
+    input_channel: Text
+    metadata: Optional[Dict[Text, Any]]
+
+
+def read_turn(request: Request, default_channel: Text) -> Turn:
+    """The checked message of a request; raises incoming.BadInput."""
+    try:
+        body = request.json
+    except SanicException:
+        raise incoming.BadInput("the body must be JSON") from None
+    body = incoming.json_object(body, "the body (with sender and message)")
+    sender = incoming.conversation_id(body.get("sender"), "sender")
+    text, was_cut = incoming.message_text(body.get("message"), "message")
+    input_channel = incoming.optional_string(body.get("input_channel"), "input_channel") or default_channel
+    return Turn(sender, text, was_cut, input_channel, incoming.metadata(body.get("metadata")))
+
+
+async def handle_turn(
+    agent: Any, on_new_message: Callable[[UserMessage], Awaitable[Any]], turn: Turn, output: OutputChannel
+) -> None:
+    """Runs the turn; the person always gets a reply, and the log never gets their words."""
+    if turn.was_cut:
+        await replies.say(agent, replies.MESSAGE_CUT, output, turn.sender)
+    try:
+        await on_new_message(
+            UserMessage(turn.text, output, turn.sender, input_channel=turn.input_channel, metadata=turn.metadata)
+        )
+    except Exception as error:
+        logger.error("A message could not be handled: %s", type(error).__name__)
+        logger.debug("Details", exc_info=True)
+        await replies.say(agent, replies.SOMETHING_WENT_WRONG, output, turn.sender)
+
+
+class CheckedRestInput(RestInput):
+    """Rasa's REST channel (same name and address) with its input checked."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint("checked_rest_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            try:
+                turn = read_turn(request, self.name())
+            except incoming.BadInput as error:
+                return response.json({"error": str(error)}, status=400)
+            agent = request.app.ctx.agent
+            if rasa.utils.endpoints.bool_arg(request, "stream", default=False):
+                return response.stream(self.streamed(agent, on_new_message, turn), content_type="text/event-stream")
+            collector = CollectingOutputChannel()
+            await handle_turn(agent, on_new_message, turn, collector)
+            return response.json(collector.messages)
+
+        return webhook
+
+    @staticmethod
+    def streamed(agent: Any, on_new_message: Callable, turn: Turn) -> Callable[[Any], Awaitable[None]]:
+        """Each message as a line of JSON as soon as it is sent; the stream always ends."""
+
+        async def run_turn(queue: Queue) -> None:
+            try:
+                await handle_turn(agent, on_new_message, turn, QueueOutputChannel(queue))
+            finally:
+                await queue.put(STREAM_DONE)
+
+        async def stream(resp: Any) -> None:
+            queue: Queue = Queue()
+            task = asyncio.ensure_future(run_turn(queue))
+            while True:
+                message = await queue.get()
+                if message == STREAM_DONE:
+                    break
+                await resp.write(json.dumps(message) + "\n")
+            await task
+
+        return stream
