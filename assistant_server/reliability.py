@@ -25,9 +25,10 @@ from rasa.core.processor import MessageProcessor
 from rasa.core.tracker_store import TrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from channels import replies
+
 logger = logging.getLogger(__name__)
 
-SOMETHING_WENT_WRONG = "utter_something_went_wrong"
 DEFAULT_ACTION_TIMEOUT_S = 10
 
 _action_server_failed: contextvars.ContextVar = contextvars.ContextVar("action_server_failed", default=None)
@@ -151,10 +152,7 @@ async def handle_message_kindly(self: Agent, message: UserMessage) -> Optional[L
 
 async def say_something_went_wrong(agent: Agent, message: UserMessage) -> Optional[List[Dict[Text, Any]]]:
     channel = message.output_channel
-    tracker = DialogueStateTracker(message.sender_id, agent.domain.slots)
-    response = await agent.nlg.generate(SOMETHING_WENT_WRONG, tracker, channel.name())
-    if response:
-        await channel.send_response(message.sender_id, response)
+    await replies.say(agent, replies.SOMETHING_WENT_WRONG, channel, message.sender_id)
     return channel.messages if isinstance(channel, CollectingOutputChannel) else None
 
 

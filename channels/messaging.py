@@ -48,8 +48,6 @@ WHATSAPP_PREFIX = "whatsapp:"
 # A bool slot in domain.yml: set by STOP, cleared by START, kept in the tracker store
 # so it survives restarts and is shared by every Rasa instance.
 MESSAGES_STOPPED_SLOT = "text_messages_stopped"
-# The same kind words as when the action server or the database fails (domain.yml).
-SOMETHING_WENT_WRONG = "utter_something_went_wrong"
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
 SETTINGS = {
@@ -232,10 +230,9 @@ class TwilioMessagingInput(TwilioInput):
 
     async def say_something_went_wrong(self, agent: Any, sender: Text) -> None:
         try:
-            tracker = DialogueStateTracker(sender, agent.domain.slots)
-            response = await agent.nlg.generate(SOMETHING_WENT_WRONG, tracker, CHANNEL_NAME)
-            if response:
-                await self.sender.deliver(sender, message_text.turn_texts([response], message_text.load_content()))
+            collector = TwilioTurnCollector()
+            await channel_replies.say(agent, channel_replies.SOMETHING_WENT_WRONG, collector, sender)
+            await self.sender.deliver(sender, message_text.turn_texts(collector.messages, message_text.load_content()))
         except Exception as error:
             logger.error("Could not tell the person something went wrong: %s", type(error).__name__)
 
