@@ -6,8 +6,10 @@ typed field with 500, and its 500 handler put the whole request body in the resp
 the conversation, the person's answers included. It also turned every error, a 404 or a
 405 too, into a 500. Here:
 - a call to POST /webhook that is not shaped as Rasa sends it gets 400 and
-  {"error": "..."} saying which part is wrong, before any action runs (the latest
-  message's text, too, must be as Rasa sends it: within the limit of nlp/incoming_text.py);
+  {"error": "..."} saying which part is wrong, before any action runs: the latest
+  message's text must be within the limit of nlp/incoming_text.py, and each slot value
+  must fit its slot in the call's domain (a categorical answer one of its values: the
+  summary has words only for those);
 - an error of the request itself (a wrong address, method or body) keeps its own 4xx;
 - an action that fails gives 500 with a fixed message; the log names the action and the
   kind of error, and only the debug log has the details (they may quote the person).
@@ -15,6 +17,7 @@ An unknown action is left to rasa-sdk: 404 with the action's name, nothing else.
 """
 import json
 import logging
+import math
 import zlib
 from typing import Any, Dict, Optional, Text
 
@@ -77,12 +80,39 @@ def check_tracker(tracker: Any) -> None:
         _require(_optional(tracker.get(key), dict), f"tracker.{key} must be an object")
 
 
+# Slot values as each type in the domain holds them (rasa.shared.core.slots). The answers'
+# lists hold names (symptom areas, summary topics), so a list must hold strings.
+SLOT_TYPE_CHECKS = {
+    "text": lambda value: isinstance(value, str),
+    "bool": lambda value: isinstance(value, bool),
+    "float": lambda value: isinstance(value, (int, float)) and not isinstance(value, bool),
+    "list": lambda value: isinstance(value, list) and all(isinstance(item, str) for item in value),
+}
+
+
+def check_slot_values(slots: Dict[Text, Any], domain_slots: Dict[Text, Any]) -> None:
+    """Each value fits its slot in the domain: a categorical slot holds one of its values
+    (what validate_candidacy_form stores, and all that the summary can word)."""
+    for name, value in slots.items():
+        # Python's JSON reads 1e999 as infinity (and Rasa may write it): no answer is one.
+        _require(not isinstance(value, float) or math.isfinite(value), f"tracker.slots.{name} must be a finite number")
+        definition = domain_slots.get(name)
+        if value is None or not isinstance(definition, dict):
+            continue
+        values = definition.get("values")
+        if definition.get("type") == "categorical" and isinstance(values, list):
+            _require(isinstance(value, str) and value.lower() in values,
+                     f"tracker.slots.{name} must be one of the values the domain gives it")
+        check = SLOT_TYPE_CHECKS.get(definition.get("type"))
+        _require(check is None or check(value), f"tracker.slots.{name} must fit its type in the domain")
+
+
 def check_domain(domain: Any) -> None:
     _require(isinstance(domain, dict), "domain must be an object")
     for key in ("slots", "forms", "responses"):
         section = domain.get(key)
         _require(_optional(section, dict), f"domain.{key} must be an object")
-    for name, form in (domain.get("forms") or {}).items():
+    for form in (domain.get("forms") or {}).values():
         _require(_optional(form, dict) and _optional((form or {}).get("required_slots"), list),
                  "domain.forms must hold objects with a list of required_slots")
 
@@ -97,6 +127,7 @@ def check_action_call(call: Any) -> None:
     check_tracker(call.get("tracker"))
     if call.get("domain") is not None:
         check_domain(call["domain"])
+        check_slot_values(call["tracker"].get("slots") or {}, call["domain"].get("slots") or {})
 
 
 def read_body(request: Request) -> Any:

@@ -199,12 +199,20 @@ REAL_CALL = {
                 "latest_message": {"text": "I'm 58", "intent": {"name": "inform"}, "entities": []},
                 "events": [{"event": "action", "name": "action_listen"}], "active_loop": {"name": "candidacy_form"},
                 "latest_action_name": "action_listen", "latest_action": {"action_name": "action_listen"}},
-    "domain": {"slots": {}, "forms": {"candidacy_form": {"required_slots": []}}, "responses": {}},
+    "domain": {"slots": {"age_65_or_older": {"type": "categorical", "values": ["yes", "no", "unsure"]},
+                         "symptom_areas": {"type": "list"}, "years_to_metastasis": {"type": "any"},
+                         "text_messages_stopped": {"type": "bool"}},
+               "forms": {"candidacy_form": {"required_slots": []}}, "responses": {}},
 }
 
 
 def test_a_call_shaped_as_rasa_sends_it_passes():
     webhook_checks.check_action_call(REAL_CALL)
+    answered = json.loads(json.dumps(REAL_CALL))
+    answered["tracker"]["slots"].update({"age_65_or_older": "no", "symptom_areas": ["spine", "bone"],
+                                         "years_to_metastasis": "unsure", "text_messages_stopped": True,
+                                         "slot_not_in_domain": [{"x": 1}]})
+    webhook_checks.check_action_call(answered)
 
 
 @pytest.mark.parametrize("path, value, part", [
@@ -215,6 +223,13 @@ def test_a_call_shaped_as_rasa_sends_it_passes():
     (("tracker", "latest_message", "entities"), [{"value": 1}], "entities"), (("tracker", "paused"), "no", "paused"),
     (("tracker", "sender_id"), None, "sender_id"), (("domain",), "x", "domain"),
     (("domain", "forms"), {"candidacy_form": "x"}, "forms"), (("version",), 3.6, "version"),
+    (("tracker", "slots", "age_65_or_older"), "maybe", "age_65_or_older"),
+    (("tracker", "slots", "age_65_or_older"), 5, "age_65_or_older"),
+    (("tracker", "slots", "symptom_areas"), "spine", "symptom_areas"),
+    (("tracker", "slots", "symptom_areas"), [["spine"]], "symptom_areas"),
+    (("tracker", "slots", "text_messages_stopped"), "yes", "text_messages_stopped"),
+    (("tracker", "slots", "years_to_metastasis"), float("inf"), "years_to_metastasis"),
+    (("tracker", "slots", "years_to_metastasis"), float("nan"), "years_to_metastasis"),
 ])
 def test_a_wrongly_shaped_call_is_refused_naming_the_part(path, value, part):
     call = json.loads(json.dumps(REAL_CALL))

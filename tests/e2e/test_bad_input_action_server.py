@@ -166,6 +166,23 @@ def test_property_any_words_and_entity_values_get_an_answer_without_echo(servers
     assert response.status_code == 200, response.text[:300]
 
 
+ANSWER_ACTIONS = ["validate_candidacy_form", "action_build_summary", "action_change_answer", "action_go_back",
+                  "action_reset_answers", "action_explain_question"]
+
+
+@FEW
+@given(values=st.dictionaries(st.sampled_from(["growth_size", "spread_extent", "symptom_areas", "years_to_metastasis",
+                                               "summary_topics", "text_messages_stopped", "requested_slot"]),
+                              some_json, min_size=1, max_size=3),
+       action=st.sampled_from(ANSWER_ACTIONS))
+def test_property_any_slot_values_get_an_answer_or_400_never_5xx(servers, real_call, values, action):
+    """rasa-sdk ran the summary on answers outside the schema and failed with 500."""
+    body = json.loads(json.dumps(real_call))
+    body["tracker"]["slots"].update(values)
+    response = call(servers, {**body, "next_action": action})
+    assert response.status_code in (200, 400), response.text[:300]
+
+
 @FEW
 @given(body=st.one_of(some_json, st.fixed_dictionaries({}, optional={
     "next_action": st.sampled_from(["validate_candidacy_form", "action_session_start"]) | some_json,
