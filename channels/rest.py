@@ -9,12 +9,11 @@ ever after a failure. Here:
   {"error": "..."} saying what is wrong; nothing is stored;
 - the text is made readable and cut to the limit (nlp/incoming_text.py); when it was cut,
   the reply starts with utter_message_cut;
-- if handling the message fails, the reply is utter_something_went_wrong, and the log says
-  what failed but never what the person wrote.
+- if handling the message fails, the server replies utter_something_went_wrong, and the
+  log says what failed but never what the person wrote (assistant_server/reliability.py).
 """
 import asyncio
 import json
-import logging
 from asyncio import Queue
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
@@ -29,7 +28,6 @@ from sanic.response import HTTPResponse
 
 from channels import incoming, replies
 
-logger = logging.getLogger(__name__)
 
 STREAM_DONE = "DONE"
 
@@ -59,17 +57,13 @@ def read_turn(request: Request, default_channel: Text) -> Turn:
 async def handle_turn(
     agent: Any, on_new_message: Callable[[UserMessage], Awaitable[Any]], turn: Turn, output: OutputChannel
 ) -> None:
-    """Runs the turn; the person always gets a reply, and the log never gets their words."""
+    """Runs the turn. A failure inside it is answered with utter_something_went_wrong by
+    the server itself, for every channel (assistant_server/reliability.py)."""
     if turn.was_cut:
         await replies.say(agent, replies.MESSAGE_CUT, output, turn.sender)
-    try:
-        await on_new_message(
-            UserMessage(turn.text, output, turn.sender, input_channel=turn.input_channel, metadata=turn.metadata)
-        )
-    except Exception as error:
-        logger.error("A message could not be handled: %s", type(error).__name__)
-        logger.debug("Details", exc_info=True)
-        await replies.say(agent, replies.SOMETHING_WENT_WRONG, output, turn.sender)
+    await on_new_message(
+        UserMessage(turn.text, output, turn.sender, input_channel=turn.input_channel, metadata=turn.metadata)
+    )
 
 
 class CheckedRestInput(RestInput):
