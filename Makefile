@@ -40,9 +40,26 @@ WEB_ORIGINS     ?= http://$(WEB_HOST):$(WEB_PORT)
 # (Rasa's own default is 5 minutes), and for a reply to any HTTP request.
 ACTION_TIMEOUT_S ?= 10
 RESPONSE_TIMEOUT_S ?= 60
-# Conversations nobody has written to for this many days are deleted by `make purge`
-# (run it daily from cron: see the README). 0 would delete every conversation.
+# Conversations nobody has written to for this many days are deleted: every hour under
+# `make run`, by the daily job in deploy/, or by hand with `make purge`. 0 would delete
+# every conversation. (A conversation idle for a day starts a new session with its answers
+# kept: session_expiration_time in domain.yml.)
 RETENTION_DAYS  ?= 180
+
+# Deployment secrets, from the environment only (never a file in git, never argv, never a log
+# line). Under `make run`, any left empty is generated once and kept in LOCAL_SECRETS
+# (mode 0600, git-ignored), so conversations stay reachable across restarts. A deployment
+# sets them itself (deploy/; docs/security.md says who holds which).
+#   RASA_API_TOKEN       the HTTP API's token
+#   ACTION_SERVER_TOKEN  what Rasa shows the action server (X-Action-Token header)
+#   CONVERSATION_SECRET  signs web chat session ids and keys the hash of phone numbers
+#   REST_CHANNEL_TOKEN   bearer token for the REST channel; when empty, the REST channel
+#                        answers only requests from this machine (loopback)
+RASA_API_TOKEN      ?=
+ACTION_SERVER_TOKEN ?=
+CONVERSATION_SECRET ?=
+REST_CHANNEL_TOKEN  ?=
+LOCAL_SECRETS       ?= $(CURDIR)/.local-secrets.env
 
 # SMS and WhatsApp through Twilio (channels/messaging.py) are on when TWILIO_ACCOUNT_SID,
 # TWILIO_AUTH_TOKEN and TWILIO_NUMBER are set in the environment (secrets: never in a file).
@@ -51,6 +68,7 @@ RETENTION_DAYS  ?= 180
 TWILIO_WEBHOOK_URL  ?=
 TWILIO_API_BASE_URL ?= https://api.twilio.com
 
+export RASA_API_TOKEN ACTION_SERVER_TOKEN CONVERSATION_SECRET REST_CHANNEL_TOKEN LOCAL_SECRETS RETENTION_DAYS
 export TWILIO_WEBHOOK_URL TWILIO_API_BASE_URL ACTION_TIMEOUT_S RESPONSE_TIMEOUT_S
 export ENDPOINTS POSTGRES_HOST POSTGRES_PORT POSTGRES_DB POSTGRES_USER POSTGRES_PASSWORD POSTGRES_SSLMODE
 export REDIS_HOST REDIS_PORT REDIS_DB REDIS_PASSWORD REDIS_KEY_PREFIX

@@ -1,10 +1,16 @@
-"""What the action server answers to calls it cannot use, and when an action fails.
-scripts/action_server.py adds these to rasa-sdk's server (no action lives here).
+"""Who may call the action server, how much of a call it reads, what it answers to calls it
+cannot use, and when an action fails. scripts/action_server.py adds these to rasa-sdk's
+server (no action lives here).
 
-rasa-sdk 3.6 answered a body that was not a JSON object, a missing tracker or a wrongly
-typed field with 500, and its 500 handler put the whole request body in the response:
-the conversation, the person's answers included. It also turned every error, a 404 or a
-405 too, into a 500. Here:
+rasa-sdk 3.6 ran an action for anyone who could reach the server, read a body of any size
+(up to Sanic's 100 MB) and inflated a deflate body without bound (194 KB became 200 MB).
+It answered a body that was not a JSON object, a missing tracker or a wrongly typed field
+with 500, and its 500 handler put the whole request body in the response: the
+conversation, the person's answers included. It also turned every error, a 404 or a 405
+too, into a 500. Here:
+- every call but GET /health needs the shared token in the X-Action-Token header (Rasa
+  sends it: endpoints.yml), else 401 and {"error": "..."}, before the body is read;
+- a body over BODY_LIMIT_BYTES gets 413, raw or once inflated, before any action runs;
 - a call to POST /webhook that is not shaped as Rasa sends it gets 400 and
   {"error": "..."} saying which part is wrong, before any action runs: the latest
   message's text must be within the limit of nlp/incoming_text.py, and each slot value
@@ -15,14 +21,15 @@ the conversation, the person's answers included. It also turned every error, a 4
   kind of error, and only the debug log has the details (they may quote the person).
 An unknown action is left to rasa-sdk: 404 with the action's name, nothing else.
 """
+import hmac
 import json
 import logging
 import math
 import zlib
-from typing import Any, Dict, Optional, Text
+from typing import Any, Callable, Dict, Optional, Text
 
 from sanic import Sanic, response
-from sanic.exceptions import SanicException
+from sanic.exceptions import InvalidUsage, PayloadTooLarge, SanicException, Unauthorized
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
@@ -33,9 +40,26 @@ logger = logging.getLogger(__name__)
 WEBHOOK_PATH = "/webhook"
 ACTION_FAILED = "The action could not be run."
 
+# The secret Rasa and the action server share: from the environment only (never argv or
+# a file in git), sent in this header (endpoints.yml, deploy/endpoints.scaled.yml).
+TOKEN_VARIABLE = "ACTION_SERVER_TOKEN"
+TOKEN_HEADER = "X-Action-Token"
+# Open without the token: Rasa's health check (channels/health.py) and container probes.
+OPEN_PATHS = frozenset({"/health"})
+# The most a call may be, raw and once inflated. Rasa sends the session's whole tracker
+# and the domain on every call: measured through the e2e servers, a whole conversation to
+# the summary at most 115 KB, and 66 turns of 2,000-character messages 850 KB (ASCII;
+# JSON writes an emoji as 12 bytes). 8 MB leaves ten times that; Sanic's default: 100 MB.
+BODY_LIMIT_BYTES = 8 * 1024 * 1024
+CONTENT_ENCODING = "Content-Encoding"
+
 
 class BadActionCall(ValueError):
     """The call is not shaped as Rasa sends it; the message says which part."""
+
+
+class BodyTooLarge(ValueError):
+    """The body is over the limit once inflated."""
 
 
 def _require(condition: bool, message: Text) -> None:
@@ -130,31 +154,77 @@ def check_action_call(call: Any) -> None:
         check_slot_values(call["tracker"].get("slots") or {}, call["domain"].get("slots") or {})
 
 
-def read_body(request: Request) -> Any:
-    body = request.body
-    if request.headers.get("Content-Encoding") == "deflate":
-        try:
-            body = zlib.decompress(body)
-        except zlib.error:
-            raise BadActionCall("the body is not deflate-compressed") from None
+def token_matches(given: Optional[Text], expected: Text) -> bool:
+    """In constant time (hmac.compare_digest), so that timing tells nothing of the token.
+    Header values can hold surrogates (Sanic decodes them with surrogateescape)."""
+    if not given or not expected:
+        return False
+    return hmac.compare_digest(given.encode("utf-8", "surrogatepass"), expected.encode("utf-8", "surrogatepass"))
+
+
+def inflate(body: bytes, limit: int = BODY_LIMIT_BYTES) -> bytes:
+    """zlib.decompress as rasa-sdk calls it, but never more than limit + 1 bytes out."""
+    inflater = zlib.decompressobj()
+    try:
+        plain = inflater.decompress(body, limit + 1)
+    except zlib.error:
+        raise BadActionCall("the body is not deflate-compressed") from None
+    if len(plain) > limit:
+        raise BodyTooLarge(f"the body must be at most {limit:,} bytes once inflated")
+    if not inflater.eof:
+        raise BadActionCall("the body is not deflate-compressed (it is cut short)")
+    return plain
+
+
+def plain_body(request: Request) -> bytes:
+    """The body as it was before compression (Rasa deflates it when
+    COMPRESS_ACTION_SERVER_REQUEST is true)."""
+    if request.headers.get(CONTENT_ENCODING) == "deflate":
+        return inflate(request.body)
+    return request.body
+
+
+def parse_call(body: bytes) -> Any:
     try:
         return json.loads(body)
     except (ValueError, RecursionError):
         raise BadActionCall("the body must be JSON") from None
 
 
-async def check_request(request: Request) -> Optional[HTTPResponse]:
-    """Request middleware: a bad call to POST /webhook is answered here, with 400."""
-    if request.method != "POST" or request.path != WEBHOOK_PATH:
-        return None
+def accept_call(request: Request) -> None:
+    """Checks a call to POST /webhook: 400 (InvalidUsage) when it is not shaped as Rasa
+    sends it, 413 (PayloadTooLarge) when it is over the limit once inflated."""
     try:
-        call = read_body(request)
+        body = plain_body(request)
+        call = parse_call(body)
         check_action_call(call)
+    except BodyTooLarge as error:
+        raise PayloadTooLarge(str(error)) from None
     except BadActionCall as error:
-        return response.json({"error": str(error)}, status=400)
-    if request.headers.get("Content-Encoding") != "deflate":
-        request.parsed_json = call  # rasa-sdk reads request.json: no second parse
-    return None
+        raise InvalidUsage(str(error)) from None
+    # From here the call is as if sent uncompressed: rasa-sdk's webhook would otherwise
+    # inflate the body again, unbounded; it reads request.json, so no second parse either.
+    request.body, request.parsed_json = body, call
+    request.headers.popall(CONTENT_ENCODING, None)
+
+
+def gate(token: Text) -> Callable:
+    """A handler of Sanic's http.routing.after signal: after routing, before the body is
+    read and before the route's handler. Not request middleware: Sanic 21.12 runs that
+    again for every error response, a refused call's included, on a body maybe not read."""
+
+    async def before_handler(request: Request, **_: Any) -> None:
+        if request.path in OPEN_PATHS:
+            return
+        # First, so that a call without the token costs no more than its headers.
+        if not token_matches(request.headers.get(TOKEN_HEADER), token):
+            logger.warning("Refused a call to %s without the right %s header", request.path, TOKEN_HEADER)
+            raise Unauthorized(f"the {TOKEN_HEADER} header must hold the action server's token")
+        if request.method == "POST" and request.path == WEBHOOK_PATH:
+            await request.receive_body()  # what Sanic would do next; 413 past REQUEST_MAX_SIZE
+            accept_call(request)
+
+    return before_handler
 
 
 async def answer_error(request: Request, exception: Exception) -> HTTPResponse:
@@ -168,6 +238,9 @@ async def answer_error(request: Request, exception: Exception) -> HTTPResponse:
     return response.json({"error": ACTION_FAILED}, status=500)
 
 
-def install(app: Sanic) -> None:
-    app.register_middleware(check_request, "request")
+def install(app: Sanic, token: Text) -> None:
+    # Sanic answers 413 to a longer body before reading it (a longer Content-Length) or as
+    # soon as it is over (chunked).
+    app.config.REQUEST_MAX_SIZE = BODY_LIMIT_BYTES
+    app.signal("http.routing.after")(gate(token))
     app.error_handler.add(Exception, answer_error)

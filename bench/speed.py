@@ -261,8 +261,11 @@ def rasa_server_spec(model: Path, cwd: Path, port: int, token: str, env: Dict[st
 
     launcher = [str(VENV_BIN / "python"), str(PROJECT_ROOT / "scripts" / "rasa_server.py")] if as_make_run \
         else [str(VENV_BIN / "rasa")]
-    command = [*launcher, "run", "--model", str(model), "--interface", "127.0.0.1",
-               "--port", str(port), "--enable-api", f"--auth-token={token}"]  # "=": a token may start with "-"
+    command = [*launcher, "run", "--model", str(model), "--interface", "127.0.0.1", "--port", str(port), "--enable-api"]
+    if as_make_run:  # the project's launcher takes the token from the environment only
+        env = {**env, "RASA_API_TOKEN": token}
+    else:
+        command.append(f"--auth-token={token}")  # "=": a token may start with "-"
     if endpoints:
         command += ["--endpoints", str(endpoints)]
     if credentials:
@@ -317,6 +320,9 @@ def same_value(expected: Any, got: Any) -> bool:
 
 class Questionnaire:
     """Our assistant: the opening, then the reply to whichever question is open."""
+
+    # Our REST channel stores a sender's conversation under this prefix (channels/identity.py).
+    conversation_prefix = "rest:"
 
     def __init__(self, patient: Dict[str, Any], opening: List[str], summary_intro: str):
         self.name = patient["name"]
@@ -404,7 +410,9 @@ async def run_conversation(session: Any, base_url: str, token: str, script: Any,
             reply = json.loads(body)
             if not reply:
                 tally.unanswered_turns += 1
-            async with session.get(f"{base_url}/conversations/{sender}/tracker", params={"token": token}) as response:
+            conversation = getattr(script, "conversation_prefix", "") + sender
+            async with session.get(f"{base_url}/conversations/{conversation}/tracker",
+                                   params={"token": token}) as response:
                 if response.status != 200:
                     tally.errors.append(f"tracker API answered HTTP {response.status}")
                     return
@@ -643,7 +651,8 @@ def ours_system(model: Path, work_dir: Path, conversations: Dict[str, Any]) -> S
     for stale in work_dir.glob("speed_conversations.db*"):
         stale.unlink()
     env = {**_base_env(), "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{actions_port}/webhook",
-           "TRACKER_DB": str(tracker_db)}
+           "TRACKER_DB": str(tracker_db), "CONVERSATION_SECRET": secrets.token_urlsafe(32),
+           "ACTION_SERVER_TOKEN": secrets.token_urlsafe(32)}
     summary_intro = yaml.safe_load((PROJECT_ROOT / "content" / "summary.yml").read_text(encoding="utf-8"))["text"]["intro"]
     scripts = [Questionnaire(patient, conversations["opening"], summary_intro) for patient in conversations["patients"]]
     servers = [

@@ -11,17 +11,32 @@ Rasa 3.6's own Twilio channel is subclassed, with three things fixed:
 The carrier keywords STOP, START and HELP are answered here, before the assistant.
 A message is made readable and cut to the limit first (nlp/incoming_text.py; WhatsApp
 allows 4,096 characters), with utter_message_cut before the reply when it was cut; a
-sender (From) that is not a usable conversation id gets 400.
+sender (From) that is empty, too long or has control characters (channels/incoming.py)
+gets 400.
+
+A person's conversation is `text:` + an HMAC of their number (channels/identity.py,
+CONVERSATION_SECRET, without which the channel does not start): no other channel can
+name it. The number is used only to reply to the request that carried it; it is never
+stored, and neither it nor message text is logged. So Rasa's HTTP API cannot have texts
+sent (output_channel=twilio sends nothing and logs a warning): a conversation id does
+not say whose number it is.
+
+A request whose MessageSid was seen before (Twilio retrying, or a replay of a signed
+request) gets 200 and nothing else: the tracker store remembers a hash of each
+MessageSid (`first_sight`; assistant_server/tracker_store.py), across restarts and
+instances. It is marked before the turn runs and stays marked if the turn fails: the
+person has then been asked to try again, and some texts may have gone out already.
 
 Settings come from the environment (the Makefile): TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN,
 TWILIO_NUMBER, TWILIO_WEBHOOK_URL and TWILIO_API_BASE_URL. Without the first three the
-channel is off and its webhook answers 404. Phone numbers and message text are never
-logged.
+channel is off and its webhook answers 404.
 """
 import asyncio
+import hashlib
 import logging
 import os
 import weakref
+from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 from urllib.parse import parse_qsl
 
@@ -38,6 +53,7 @@ from twilio.request_validator import RequestValidator
 
 from channels import incoming, message_text
 from channels import replies as channel_replies
+from channels.identity import ConversationIds
 from channels.twilio_api import DEFAULT_API_BASE_URL, TwilioApi, TwilioSendError
 from nlp.incoming_text import prepare
 
@@ -49,6 +65,10 @@ WHATSAPP_PREFIX = "whatsapp:"
 # so it survives restarts and is shared by every Rasa instance.
 MESSAGES_STOPPED_SLOT = "text_messages_stopped"
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+# Seen MessageSids are remembered as this prefix + their SHA-256, so the database does
+# not hold Twilio's handle on the message (which leads to the number).
+SEEN_MESSAGE_PREFIX = "twilio:"
+FIRST_SIGHT = "first_sight"
 
 SETTINGS = {
     "account_sid": "TWILIO_ACCOUNT_SID",
@@ -57,6 +77,19 @@ SETTINGS = {
     "webhook_url": "TWILIO_WEBHOOK_URL",
     "api_base_url": "TWILIO_API_BASE_URL",
 }
+
+
+class NoReplayCheck(RuntimeError):
+    """The tracker store cannot say whether a message was seen before."""
+
+
+@dataclass(frozen=True)
+class Texter:
+    """Who sent a request: the conversation it belongs to, and the number to reply to
+    (only ever in memory, for this request)."""
+
+    conversation_id: Text
+    number: Text
 
 
 def setting(credentials: Dict[Text, Any], key: Text) -> Optional[Text]:
@@ -72,6 +105,36 @@ def sender_number(our_number: Text, recipient: Text) -> Text:
     """WhatsApp replies come from the same number with the whatsapp: prefix."""
     bare = bare_number(our_number)
     return WHATSAPP_PREFIX + bare if recipient.startswith(WHATSAPP_PREFIX) else bare
+
+
+def seen_message_key(fields: MultiDict) -> Optional[Text]:
+    """What the tracker store remembers of this request's MessageSid; None without one."""
+    sid = fields.get("MessageSid")
+    if not sid:
+        return None
+    return SEEN_MESSAGE_PREFIX + hashlib.sha256(sid.encode("utf-8")).hexdigest()
+
+
+def store_offering(store: Any, method: Text) -> Optional[Any]:
+    """The tracker store inside Rasa's wrappers (`wrapped`, `_tracker_store`) that has the
+    method, or None. Found by duck typing: assistant_server imports channels, so channels
+    does not import assistant_server."""
+    visited = set()
+    while store is not None and id(store) not in visited:
+        if callable(getattr(store, method, None)):
+            return store
+        visited.add(id(store))
+        store = getattr(store, "wrapped", None) or getattr(store, "_tracker_store", None)
+    return None
+
+
+def first_sight(agent: Any, key: Text) -> bool:
+    """True the first time the key is offered to the agent's tracker store, else False."""
+    store = store_offering(agent.tracker_store, FIRST_SIGHT)
+    if store is None:
+        raise NoReplayCheck("the tracker store in endpoints.yml must offer first_sight "
+                            "(assistant_server.tracker_store.ForgettingSQLTrackerStore)")
+    return store.first_sight(key)
 
 
 def messages_stopped(tracker: Optional[DialogueStateTracker]) -> bool:
@@ -105,18 +168,16 @@ class TwilioTurnCollector(CollectingOutputChannel):
 
 
 class TwilioMessagingOutput(OutputChannel):
-    """Sends each message at once: used when Rasa's HTTP API asks for this channel's output."""
+    """What Rasa's HTTP API gets when it asks for this channel's output: it sends nothing,
+    since a conversation id does not say whose number it is (module docstring)."""
 
     @classmethod
     def name(cls) -> Text:
         return CHANNEL_NAME
 
-    def __init__(self, sender: "TwilioSender") -> None:
-        self.sender = sender
-
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
-        texts = message_text.turn_texts([message], message_text.load_content())
-        await self.sender.deliver(recipient_id, texts)
+        logger.warning("A message for a text message conversation was not sent: only a text from "
+                       "the person can be answered by text (no phone number is kept).")
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         await self.send_response(recipient_id, {"text": text})
@@ -160,6 +221,8 @@ class TwilioMessagingInput(TwilioInput):
     ) -> None:
         super().__init__(account_sid, auth_token, twilio_number, debug_mode=False)
         self.enabled = bool(account_sid and auth_token and twilio_number)
+        # Raises MissingSecret without CONVERSATION_SECRET: the server does not start.
+        self.ids = ConversationIds.from_environment() if self.enabled else None
         self.webhook_url = webhook_url
         self.validator = RequestValidator(auth_token) if self.enabled else None
         self.sender = (
@@ -181,6 +244,9 @@ class TwilioMessagingInput(TwilioInput):
             return False
         return self.validator.validate(self.webhook_url or request.url, fields, signature)
 
+    def texter(self, number: Text) -> Texter:
+        return Texter(self.ids.text(number), number)
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("twilio_messaging_webhook", __name__)
 
@@ -197,10 +263,11 @@ class TwilioMessagingInput(TwilioInput):
                 logger.warning("Refused a request to the Twilio webhook without a valid signature.")
                 return response.text("Forbidden", status=403)
             try:
-                sender = incoming.conversation_id(fields.get("From"), "From")
+                number = incoming.conversation_id(fields.get("From"), "From")
             except incoming.BadInput as error:
                 return response.text(f"{error}.", status=400)
-            turn = self.handle(request.app.ctx.agent, on_new_message, sender, fields.get("Body", ""))
+            turn = self.handle(request.app.ctx.agent, on_new_message, self.texter(number),
+                               fields.get("Body", ""), seen_message_key(fields))
             # Shielded: if Twilio gives up waiting (15 s), the turn still finishes.
             await asyncio.shield(turn)
             return response.text(EMPTY_TWIML, content_type="text/xml")
@@ -212,63 +279,73 @@ class TwilioMessagingInput(TwilioInput):
 
         return webhook
 
-    def turn_lock(self, sender: Text) -> asyncio.Lock:
-        lock = self.turn_locks.get(sender)
+    def turn_lock(self, conversation_id: Text) -> asyncio.Lock:
+        lock = self.turn_locks.get(conversation_id)
         if lock is None:
             lock = asyncio.Lock()
-            self.turn_locks[sender] = lock
+            self.turn_locks[conversation_id] = lock
         return lock
 
-    async def handle(self, agent: Any, on_new_message: Callable, sender: Text, text: Text) -> None:
+    async def handle(
+        self, agent: Any, on_new_message: Callable, texter: Texter, text: Text, seen_key: Optional[Text] = None
+    ) -> None:
+        """Runs the turn, unless the request was seen before (seen_key: seen_message_key)."""
         try:
-            async with self.turn_lock(sender):
-                await self.handle_in_turn(agent, on_new_message, sender, text)
+            if seen_key is not None and not first_sight(agent, seen_key):
+                logger.info("A Twilio request seen before was ignored.")
+                return
+            async with self.turn_lock(texter.conversation_id):
+                await self.handle_in_turn(agent, on_new_message, texter, text)
         except Exception as error:  # never let one message take the webhook down
-            logger.error("A text message could not be handled: %s", type(error).__name__)
+            # Only our own error's words: others' may quote the person's (SQL parameters).
+            logger.error("A text message could not be handled: %s",
+                         error if isinstance(error, NoReplayCheck) else type(error).__name__)
             logger.debug("Details", exc_info=True)
-            await self.say_something_went_wrong(agent, sender)
+            await self.say_something_went_wrong(agent, texter)
 
-    async def say_something_went_wrong(self, agent: Any, sender: Text) -> None:
+    async def say_something_went_wrong(self, agent: Any, texter: Texter) -> None:
         try:
             collector = TwilioTurnCollector()
-            await channel_replies.say(agent, channel_replies.SOMETHING_WENT_WRONG, collector, sender)
-            await self.sender.deliver(sender, message_text.turn_texts(collector.messages, message_text.load_content()))
+            await channel_replies.say(agent, channel_replies.SOMETHING_WENT_WRONG, collector, texter.conversation_id)
+            await self.sender.deliver(texter.number,
+                                      message_text.turn_texts(collector.messages, message_text.load_content()))
         except Exception as error:
             logger.error("Could not tell the person something went wrong: %s", type(error).__name__)
 
-    async def handle_in_turn(self, agent: Any, on_new_message: Callable, sender: Text, text: Text) -> None:
+    async def handle_in_turn(self, agent: Any, on_new_message: Callable, texter: Texter, text: Text) -> None:
+        conversation_id, number = texter.conversation_id, texter.number
         text, was_cut = prepare(text)
-        tracker = await agent.tracker_store.retrieve(sender)
+        tracker = await agent.tracker_store.retrieve(conversation_id)
         stopped = messages_stopped(tracker)
         replies = message_text.load_content()["replies"]
         keyword = message_text.keyword(text, stopped)
         if keyword == message_text.STOP:
             if not stopped:
-                await self.set_messages_stopped(agent, sender, True)
-                await self.sender.deliver(sender, [replies["stopped"]])
+                await self.set_messages_stopped(agent, conversation_id, True)
+                await self.sender.deliver(number, [replies["stopped"]])
             return
         if keyword == message_text.START:
-            await self.set_messages_stopped(agent, sender, False)
-            await self.sender.deliver(sender, [replies["started"]])
+            await self.set_messages_stopped(agent, conversation_id, False)
+            await self.sender.deliver(number, [replies["started"]])
             return
         if keyword == message_text.HELP:
-            await self.sender.deliver(sender, [replies["help"]])
+            await self.sender.deliver(number, [replies["help"]])
             return
         if stopped:
             return  # nothing goes to a number that said STOP, until START
         collector = TwilioTurnCollector()
         if was_cut:
-            await channel_replies.say(agent, channel_replies.MESSAGE_CUT, collector, sender)
+            await channel_replies.say(agent, channel_replies.MESSAGE_CUT, collector, conversation_id)
         reply = message_text.chosen_reply(text, open_choices(tracker))
-        await on_new_message(UserMessage(reply, collector, sender, input_channel=CHANNEL_NAME))
-        await self.sender.deliver(sender, message_text.turn_texts(collector.messages, message_text.load_content()))
+        await on_new_message(UserMessage(reply, collector, conversation_id, input_channel=CHANNEL_NAME))
+        await self.sender.deliver(number, message_text.turn_texts(collector.messages, message_text.load_content()))
 
     @staticmethod
-    async def set_messages_stopped(agent: Any, sender: Text, stopped: bool) -> None:
-        async with agent.lock_store.lock(sender):
-            tracker = await agent.tracker_store.get_or_create_tracker(sender)
+    async def set_messages_stopped(agent: Any, conversation_id: Text, stopped: bool) -> None:
+        async with agent.lock_store.lock(conversation_id):
+            tracker = await agent.tracker_store.get_or_create_tracker(conversation_id)
             tracker.update(SlotSet(MESSAGES_STOPPED_SLOT, stopped))
             await agent.tracker_store.save(tracker)
 
     def get_output_channel(self) -> OutputChannel:
-        return TwilioMessagingOutput(self.sender)
+        return TwilioMessagingOutput()

@@ -13,17 +13,36 @@ own error format, before anything runs; the text given to /model/parse and to
 (nlp/incoming_text.py), as the channels do; and a conversation id must be a usable one
 (channels/incoming.py). The checks run before Rasa looks at the token, so a request
 without one may get 400 before its 401; they say nothing about any conversation.
+
+For the whole server, channels included:
+- a browser request from a site outside WEB_ORIGINS (its Origin header) gets 403 before
+  anything reads it: socket.io polling and WebSocket upgrades, the REST channel (a
+  `text/plain` POST needs no CORS preflight, so CORS alone would not stop it), the API;
+- request bodies: the channels (/webhooks/, /socket.io/) read at most
+  CHANNEL_BODY_LIMIT_BYTES, the HTTP API at most API_BODY_LIMIT_BYTES; a larger body gets
+  413 as soon as its length is known, before it is read (Sanic stops reading a chunked
+  body at the limit), so one huge request cannot stall other people's turns.
 """
+import os
 from http import HTTPStatus
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, FrozenSet, Optional, Text
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.server import ErrorResponse
 from sanic import Blueprint
 from sanic.exceptions import SanicException
 from sanic.request import Request
+from sanic.response import HTTPResponse, json as json_response
 
 from channels import incoming
+
+# A message is at most 2,000 characters (nlp/incoming_text.py), 8 kB as escaped JSON;
+# a socket.io or Twilio request carries a few hundred bytes more.
+CHANNEL_BODY_LIMIT_BYTES = 64 * 1024
+CHANNEL_PATH_PREFIXES = ("/webhooks/", "/socket.io/")
+# The largest API body this project sends is a whole tracker (PUT .../tracker/events).
+API_BODY_LIMIT_BYTES = 4 * 1024 * 1024
+ORIGINS_VARIABLE = "WEB_ORIGINS"
 
 
 def body_object(request: Request) -> Dict[Text, Any]:
@@ -113,8 +132,17 @@ def handler_name(request: Request) -> Optional[Text]:
     return route.name.rsplit(".", 1)[-1] if route is not None and route.name else None
 
 
+def body_fully_read(request: Request) -> bool:
+    """False while a body is still unread: Sanic also runs request middleware when it
+    answers a body over the limit with 413, and the checks must not turn that into 400."""
+    stream = getattr(request, "stream", None)
+    return stream is None or not getattr(stream, "request_body", None)
+
+
 async def check_request(request: Request) -> None:
     """Raises ErrorResponse (Rasa's error format) for a request Rasa could not handle."""
+    if not body_fully_read(request):
+        return
     name = handler_name(request)
     conversation = (request.match_info or {}).get("conversation_id")
     check = BODY_CHECKS.get(name)
@@ -131,6 +159,40 @@ async def check_request(request: Request) -> None:
         raise ErrorResponse(HTTPStatus.BAD_REQUEST, "BadRequest", f"{message[:1].upper()}{message[1:]}.") from None
 
 
+def allowed_origins() -> FrozenSet[Text]:
+    """WEB_ORIGINS: the sites whose pages may talk to this server, space-separated."""
+    return frozenset(origin.rstrip("/").lower() for origin in os.environ.get(ORIGINS_VARIABLE, "").split())
+
+
+def refuse_foreign_origin(allowed: FrozenSet[Text]) -> Callable[[Request], Awaitable[Optional[HTTPResponse]]]:
+    async def check_origin(request: Request) -> Optional[HTTPResponse]:
+        origin = request.headers.get("origin")
+        if origin is not None and origin.rstrip("/").lower() not in allowed:
+            return json_response({"error": "this site may not use the assistant (its origin is not allowed)"},
+                                 status=403)
+        return None
+
+    return check_origin
+
+
+async def limit_channel_bodies(request: Request, route: Any, kwargs: Any, handler: Any) -> None:
+    """Runs after routing, before Sanic reads the body."""
+    if request.stream is not None and request.path.startswith(CHANNEL_PATH_PREFIXES):
+        request.stream.request_max_size = min(request.stream.request_max_size, CHANNEL_BODY_LIMIT_BYTES)
+
+
+class ServerWideBlueprint(Blueprint):
+    """Rasa registers a channel's blueprint on its Sanic app; this one also sets what must
+    be set on the app itself, before the server starts."""
+
+    def register(self, app: Any, options: Dict[Text, Any]) -> None:
+        super().register(app, options)
+        app.config.REQUEST_MAX_SIZE = API_BODY_LIMIT_BYTES
+        app.signal("http.routing.after")(limit_channel_bodies)
+        # First of all request middleware: nothing runs for a refused origin.
+        app.register_middleware(refuse_foreign_origin(allowed_origins()), "request")
+
+
 class RequestChecks(InputChannel):
     """Adds check_request to the Rasa server; receives no messages itself."""
 
@@ -139,7 +201,7 @@ class RequestChecks(InputChannel):
         return "request_checks"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        checks = Blueprint("request_checks", __name__)
+        checks = ServerWideBlueprint("request_checks", __name__)
 
         @checks.listener("before_server_start")
         async def add_checks(app: Any, _: Any) -> None:

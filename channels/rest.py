@@ -11,12 +11,22 @@ ever after a failure. Here:
   the reply starts with utter_message_cut;
 - if handling the message fails, the server replies utter_something_went_wrong, and the
   log says what failed but never what the person wrote (assistant_server/reliability.py).
+
+Who may use it: with REST_CHANNEL_TOKEN set, only requests carrying it as a bearer token
+(401 otherwise); without it, only requests made on this machine, straight to Rasa
+(loopback and no proxy's forwarding headers; 403 otherwise), as under `make run`.
+The conversation is `rest:<sender>` (channels/identity.py): whatever a caller names as
+sender, it never reaches a web chat or SMS conversation. Replies name the sender as the
+caller gave it.
 """
 import asyncio
+import hmac
+import ipaddress
 import json
+import os
 from asyncio import Queue
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 import rasa.utils.endpoints
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
@@ -27,9 +37,41 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels import incoming, replies
+from channels.identity import ConversationIds
 
 
 STREAM_DONE = "DONE"
+TOKEN_VARIABLE = "REST_CHANNEL_TOKEN"
+# Set by a reverse proxy: a request that carries one did not come from this machine.
+FORWARDING_HEADERS = ("forwarded", "x-forwarded-for", "x-real-ip")
+
+
+class NotAllowed(Exception):
+    def __init__(self, status: int, reason: Text) -> None:
+        super().__init__(reason)
+        self.status = status
+
+
+def is_loopback(address: Text) -> bool:
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
+
+
+def check_access(request: Request, token: Optional[Text]) -> None:
+    """Raises NotAllowed unless the request may use the REST channel (module docstring)."""
+    if token:
+        sent = request.headers.get("authorization", "")
+        if not hmac.compare_digest(sent.encode("utf-8"), f"Bearer {token}".encode("utf-8")):
+            raise NotAllowed(401, "the REST channel needs its bearer token")
+        return
+    if not is_loopback(request.ip) or any(name in request.headers for name in FORWARDING_HEADERS):
+        raise NotAllowed(403, "the REST channel answers only this machine unless REST_CHANNEL_TOKEN is set")
+
+
+def as_named_by_caller(messages: List[Dict[Text, Any]], sender: Text) -> List[Dict[Text, Any]]:
+    return [{**message, "recipient_id": sender} for message in messages]
 
 
 @dataclass
@@ -75,6 +117,8 @@ class CheckedRestInput(RestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("checked_rest_webhook", __name__)
+        ids = ConversationIds.from_environment()
+        token = os.environ.get(TOKEN_VARIABLE) or None
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -83,20 +127,28 @@ class CheckedRestInput(RestInput):
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             try:
+                check_access(request, token)
                 turn = read_turn(request, self.name())
+            except NotAllowed as refusal:
+                return response.json({"error": str(refusal)}, status=refusal.status)
             except incoming.BadInput as error:
                 return response.json({"error": str(error)}, status=400)
+            named_sender = turn.sender
+            turn.sender = ids.rest(named_sender)
             agent = request.app.ctx.agent
             if rasa.utils.endpoints.bool_arg(request, "stream", default=False):
-                return response.stream(self.streamed(agent, on_new_message, turn), content_type="text/event-stream")
+                stream = self.streamed(agent, on_new_message, turn, named_sender)
+                return response.stream(stream, content_type="text/event-stream")
             collector = CollectingOutputChannel()
             await handle_turn(agent, on_new_message, turn, collector)
-            return response.json(collector.messages)
+            return response.json(as_named_by_caller(collector.messages, named_sender))
 
         return webhook
 
     @staticmethod
-    def streamed(agent: Any, on_new_message: Callable, turn: Turn) -> Callable[[Any], Awaitable[None]]:
+    def streamed(
+        agent: Any, on_new_message: Callable, turn: Turn, named_sender: Text
+    ) -> Callable[[Any], Awaitable[None]]:
         """Each message as a line of JSON as soon as it is sent; the stream always ends."""
 
         async def run_turn(queue: Queue) -> None:
@@ -112,7 +164,7 @@ class CheckedRestInput(RestInput):
                 message = await queue.get()
                 if message == STREAM_DONE:
                     break
-                await resp.write(json.dumps(message) + "\n")
+                await resp.write(json.dumps(as_named_by_caller([message], named_sender)[0]) + "\n")
             await task
 
         return stream

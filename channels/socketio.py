@@ -1,55 +1,111 @@
-"""The socket.io channel the web chat talks to (credentials.yml): Rasa's, with its input checked.
+"""The socket.io channel the web chat talks to (credentials.yml): Rasa's, with its input
+checked and each conversation bound to one connection.
 
-Rasa 3.6's own dropped, silently, any event it could not use (data that is not an object,
-a message that is not a string, a session id that is not a string, metadata that is not
-JSON), with an error in the log, and passed lone surrogates on to spaCy, which failed.
-Here an event that cannot be used gets a `bad_request` event back on that connection only,
-{"error": "..."} saying what is wrong (socket.io's equivalent of a 400), and nothing is
-stored. The text is made readable and cut to the limit (nlp/incoming_text.py), with
-utter_message_cut first when it was cut; a failure is answered with
-utter_something_went_wrong and logged without the person's words.
+Rasa 3.6's own let a connection join any session id it named, so anyone who knew (or
+guessed) an id received that conversation's replies and could write into it; it also
+dropped, silently, any event it could not use. Here:
+- session ids are issued by the server: a `session_request` without a session id, or
+  with one the server did not sign, gets a new signed token (channels/identity.py) in
+  `session_confirm`; with a token the server signed, the connection resumes that
+  conversation, unless another live connection holds it: then `session_in_use`, and
+  nothing joins. One conversation, one live connection, so only the person's own tab
+  gets its replies;
+- a `user_uttered` goes to the connection's own conversation only: naming another
+  session, or none yet, gets `bad_request`;
+- `clear_conversation` deletes the connection's conversation from the tracker store (as
+  "delete my answers" does) and confirms a new session;
+- an event that cannot be used gets `bad_request` {"error": "..."} on that connection
+  only (socket.io's 400), and nothing is stored. The text is made readable and cut to
+  the limit (nlp/incoming_text.py), with utter_message_cut first when it was cut; a
+  failure is answered with utter_something_went_wrong and logged without the person's words.
 
-Only the two event handlers are replaced; everything else is Rasa's.
+Which connection holds which conversation is kept in this server's memory: with several
+Rasa instances, a second connection on another instance is not refused (README,
+docs/security.md). Browser origins and body sizes are checked for the whole server
+(channels/request_checks.py); engine.io's own buffer is limited to the same size.
 """
 import logging
-import uuid
-from typing import Any, Awaitable, Callable, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
+from rasa.shared.core.events import SlotSet
+from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint
 
-from channels import incoming
+from channels import incoming, replies
+from channels.identity import ConversationIds
+from channels.request_checks import CHANNEL_BODY_LIMIT_BYTES
 from channels.rest import Turn, handle_turn
 
 logger = logging.getLogger(__name__)
 
 BAD_REQUEST_EVENT = "bad_request"
+SESSION_CONFIRM_EVENT = "session_confirm"
+SESSION_IN_USE_EVENT = "session_in_use"
+CLEAR_EVENT = "clear_conversation"
+# The tracker store deletes a conversation saved with this slot set (assistant_server/tracker_store.py).
+FORGET_SLOT = "forget_conversation"
+# A dropped connection frees its conversation within about this many seconds
+# (engine.io's defaults, 25 + 20, would keep a reconnecting person out for 45).
+PING_INTERVAL_S = 10
+PING_TIMEOUT_S = 10
 
 
-def requested_session_id(data: Any) -> Text:
-    """The session a connection asks to join: the one it names, or a new random one."""
-    if data is None:
-        data = {}
-    data = incoming.json_object(data, "session_request data")
+def requested_token(data: Any) -> Optional[Text]:
+    """The session token a connection offers, if any; raises incoming.BadInput."""
+    data = incoming.json_object({} if data is None else data, "session_request data")
     if data.get("session_id") is None:
-        return uuid.uuid4().hex
+        return None
     return incoming.conversation_id(data["session_id"], "session_id")
 
 
-def read_message(data: Any, metadata_key: Text, sender: Optional[Text]) -> Turn:
-    """The checked message of a user_uttered event; `sender` is the connection's id when
-    conversations do not persist across connections, else None (the session id is used)."""
+def read_message(data: Any, metadata_key: Text, conversation: Text, token: Text) -> Turn:
+    """The checked message of a user_uttered event, for the connection's own conversation."""
     data = incoming.json_object(data, "user_uttered data (with message and session_id)")
+    named = incoming.conversation_id(data.get("session_id"), "session_id")
+    if named != token:
+        raise incoming.BadInput("session_id must be this connection's own session (from session_confirm)")
     text, was_cut = incoming.message_text(data.get("message"), "message")
-    if sender is None:
-        sender = incoming.conversation_id(data.get("session_id"), "session_id")
     metadata = incoming.metadata(data.get(metadata_key), metadata_key)
-    return Turn(sender, text, was_cut, SocketIOInput.name(), metadata)
+    return Turn(conversation, text, was_cut, SocketIOInput.name(), metadata)
+
+
+class Sessions:
+    """Which live connection holds which conversation, on this server."""
+
+    def __init__(self) -> None:
+        self.holder: Dict[Text, Text] = {}  # conversation -> connection
+        self.held: Dict[Text, tuple] = {}  # connection -> (conversation, token)
+
+    def held_elsewhere(self, conversation: Text, sid: Text) -> bool:
+        return self.holder.get(conversation, sid) != sid
+
+    def bind(self, sid: Text, conversation: Text, token: Text) -> None:
+        self.release(sid)
+        self.holder[conversation] = sid
+        self.held[sid] = (conversation, token)
+
+    def release(self, sid: Text) -> Optional[Text]:
+        conversation, _ = self.held.pop(sid, (None, None))
+        if conversation is not None and self.holder.get(conversation) == sid:
+            del self.holder[conversation]
+        return conversation
+
+    def of(self, sid: Text) -> Optional[tuple]:
+        return self.held.get(sid)
+
+
+async def forget(agent: Any, conversation: Text) -> None:
+    """Deletes the conversation through the tracker store, under its lock."""
+    async with agent.lock_store.lock(conversation):
+        tracker = DialogueStateTracker.from_events(conversation, [SlotSet(FORGET_SLOT, True)], agent.domain.slots)
+        await agent.tracker_store.save(tracker)
 
 
 class CheckedSocketIOInput(SocketIOInput):
-    """Rasa's socket.io channel (same name, address and events) with its input checked."""
+    """Rasa's socket.io channel (same name, address and events) with server-issued,
+    connection-bound sessions and its input checked."""
 
     @classmethod
     def name(cls) -> Text:
@@ -58,36 +114,88 @@ class CheckedSocketIOInput(SocketIOInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = super().blueprint(on_new_message)
         sio = self.sio
+        sio.eio.max_http_buffer_size = CHANNEL_BODY_LIMIT_BYTES
+        sio.eio.ping_interval, sio.eio.ping_timeout = PING_INTERVAL_S, PING_TIMEOUT_S
+        ids = ConversationIds.from_environment()
+        sessions = Sessions()
         app_holder = {}
 
-        # Socket.io handlers get no request: the agent is read from the app at each message.
+        # Socket.io handlers get no request: the agent is read from the app at each event.
         @webhook.listener("before_server_start")
         async def remember_app(app: Any, _: Any) -> None:
             app_holder["app"] = app
 
+        async def emit(event: Text, data: Any, sid: Text) -> None:
+            await sio.emit(event, data, room=sid, namespace=self.namespace)
+
         async def refuse(sid: Text, error: incoming.BadInput) -> None:
-            await sio.emit(BAD_REQUEST_EVENT, {"error": str(error)}, room=sid, namespace=self.namespace)
+            await emit(BAD_REQUEST_EVENT, {"error": str(error)}, sid)
+
+        def join(sid: Text, conversation: Text, token: Text) -> None:
+            left = sessions.of(sid)
+            if left is not None:
+                sio.leave_room(sid, left[0], namespace=self.namespace)
+            sessions.bind(sid, conversation, token)
+            # Rasa's SocketIOOutput sends a conversation's replies to the room of its id.
+            sio.enter_room(sid, conversation, namespace=self.namespace)
+
+        async def start_new_session(sid: Text) -> None:
+            token = ids.new_web_session()
+            join(sid, ids.web(token), token)
+            await emit(SESSION_CONFIRM_EVENT, token, sid)
+
+        @sio.on("disconnect", namespace=self.namespace)
+        async def disconnect(sid: Text) -> None:
+            sessions.release(sid)
 
         # `data=None`: an event sent without data calls the handler without it.
         @sio.on("session_request", namespace=self.namespace)
         async def session_request(sid: Text, data: Any = None, *_: Any) -> None:
             try:
-                session_id = requested_session_id(data)
+                token = requested_token(data)
             except incoming.BadInput as error:
                 await refuse(sid, error)
                 return
-            if self.session_persistence:
-                sio.enter_room(sid, session_id, namespace=self.namespace)
-            await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
+            conversation = ids.web(token)
+            if conversation is None:
+                await start_new_session(sid)
+            elif sessions.held_elsewhere(conversation, sid):
+                await emit(SESSION_IN_USE_EVENT, {}, sid)
+            else:
+                join(sid, conversation, token)
+                await emit(SESSION_CONFIRM_EVENT, token, sid)
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
         async def handle_message(sid: Text, data: Any = None, *_: Any) -> None:
+            held = sessions.of(sid)
             try:
-                turn = read_message(data, self.metadata_key, None if self.session_persistence else sid)
+                if held is None:
+                    raise incoming.BadInput("send session_request first: this connection has no session")
+                turn = read_message(data, self.metadata_key, *held)
             except incoming.BadInput as error:
                 await refuse(sid, error)
                 return
             output = SocketIOOutput(sio, self.bot_message_evt)
             await handle_turn(app_holder["app"].ctx.agent, on_new_message, turn, output)
+
+        @sio.on(CLEAR_EVENT, namespace=self.namespace)
+        async def clear_conversation(sid: Text, *_: Any) -> None:
+            held = sessions.of(sid)
+            if held is None:
+                await refuse(sid, incoming.BadInput("send session_request first: this connection has no session"))
+                return
+            conversation, token = held
+            agent = app_holder["app"].ctx.agent
+            try:
+                await forget(agent, conversation)
+            except Exception as error:  # the store is down: say so, and go on in the same session
+                logger.error("A conversation could not be cleared: %s", type(error).__name__)
+                await replies.say(agent, replies.SOMETHING_WENT_WRONG, SocketIOOutput(sio, self.bot_message_evt),
+                                  conversation)
+                await emit(SESSION_CONFIRM_EVENT, token, sid)
+                return
+            sio.leave_room(sid, conversation, namespace=self.namespace)
+            sessions.release(sid)
+            await start_new_session(sid)
 
         return webhook

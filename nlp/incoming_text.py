@@ -28,6 +28,8 @@ import unicodedata
 from typing import List, Text, Tuple
 
 MESSAGE_CHAR_LIMIT = 2000
+# What prepare() looks at, at most: room for the limit after dropping many control characters.
+RAW_SCAN_CHARS = MESSAGE_CHAR_LIMIT * 8
 
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _KEPT_CONTROLS = {"\t", "\n", "\r"}
@@ -43,11 +45,15 @@ def readable(text: Text) -> Text:
 
 def prepare(text: Text) -> Tuple[Text, bool]:
     """The text as it will be read, and whether it was cut. Surrounding white space is
-    dropped first (Rasa strips it anyway), so it never counts against the limit."""
-    text = readable(text).strip()
-    if len(text) <= MESSAGE_CHAR_LIMIT:
-        return text, False
-    return text[:MESSAGE_CHAR_LIMIT].rstrip(), True
+    dropped first (Rasa strips it anyway), so it never counts against the limit. Only the
+    first RAW_SCAN_CHARS are cleaned: cleaning goes character by character in Python, and
+    a 50 MB message once stalled every other turn for 5 s while it was cleaned whole."""
+    text = text.strip()
+    head = text[:RAW_SCAN_CHARS]
+    cleaned = readable(head).strip()
+    if len(cleaned) > MESSAGE_CHAR_LIMIT:
+        return cleaned[:MESSAGE_CHAR_LIMIT].rstrip(), True
+    return cleaned, len(head) < len(text)
 
 
 def nesting_depth(text: Text) -> int:

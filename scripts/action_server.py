@@ -1,13 +1,16 @@
 """Starts the action server: `python scripts/action_server.py --actions actions --port 5055`.
 
-The same as `rasa run actions`, with three differences:
+The same as `rasa run actions`, with these differences:
 - without TensorFlow. The actions never use it, but spaCy's thinc imports it whenever it
   is installed (it is, for Rasa): that costs the action server about 360 MB of memory and
   2 s of start-up (bench/README.md). `rasa run actions` would also load the whole of Rasa;
 - it listens on 127.0.0.1 unless SANIC_HOST says otherwise (rasa-sdk's default is every
   interface, 0.0.0.0); `make run` sets SANIC_HOST from ACTIONS_HOST;
-- calls it cannot use get 400 and its error responses never carry the conversation back
-  (actions/webhook_checks.py, added through rasa-sdk's plugin hook).
+- it answers only callers with the token in ACTION_SERVER_TOKEN (Rasa sends it; GET
+  /health stays open), and does not start without one;
+- it reads at most a bounded body, also once inflated; calls it cannot use get 400 and
+  its error responses never carry the conversation back (actions/webhook_checks.py,
+  added through rasa-sdk's plugin hook).
 """
 import os
 import sys
@@ -29,14 +32,28 @@ hookimpl = pluggy.HookimplMarker("rasa_sdk")
 
 
 class WebhookChecks:
+    def __init__(self, token: str) -> None:
+        self.token = token
+
     @hookimpl
     def attach_sanic_app_extensions(self, app) -> None:
-        webhook_checks.install(app)
+        webhook_checks.install(app, self.token)
+
+
+def token_from_environment() -> str:
+    """The shared token; exits when there is none, rather than run actions for anyone."""
+    token = os.environ.get(webhook_checks.TOKEN_VARIABLE, "")
+    # Spaces around it would never match: HTTP drops them from the header Rasa sends.
+    if not token or token != token.strip():
+        sys.exit(f"{webhook_checks.TOKEN_VARIABLE} must be set, without spaces around it: the action server "
+                 f"answers only callers that send it in the {webhook_checks.TOKEN_HEADER} header (endpoints.yml).")
+    return token
 
 
 if __name__ == "__main__":
+    token = token_from_environment()
     # Empty counts as unset: Sanic would take "" as every interface.
     if not os.environ.get("SANIC_HOST"):
         os.environ["SANIC_HOST"] = DEFAULT_HOST
-    plugin_manager().register(WebhookChecks())
+    plugin_manager().register(WebhookChecks(token))
     main()

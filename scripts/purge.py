@@ -1,18 +1,23 @@
 """Deletes the conversations nobody has written to for DAYS days: `make purge DAYS=n`.
 
 The retention setting is RETENTION_DAYS in the Makefile (`make purge` uses it when DAYS
-is not given). Reads the tracker store from endpoints.yml, as the server does; prints
-only how many conversations were deleted. Safe to run from cron while the assistant runs.
+is not given). Also forgets the handled Twilio message ids older than the store keeps
+them (assistant_server/tracker_store.py). Reads the tracker store from endpoints.yml, as
+the server does; prints only how many of each were deleted. Safe to run from cron while
+the assistant runs.
 """
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
+from typing import Tuple
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
 SECONDS_PER_DAY = 86400
+ACTION_ENDPOINT_VARIABLES = ("ACTION_ENDPOINT_URL", "ACTION_SERVER_TOKEN")
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -25,22 +30,28 @@ def parse_args(argv=None) -> argparse.Namespace:
     return args
 
 
-def purge(days: float, endpoints_path: str) -> int:
+def purge(days: float, endpoints_path: str) -> Tuple[int, int]:
+    """(conversations deleted, message ids forgotten)."""
     from rasa.core.tracker_store import TrackerStore
     from rasa.core.utils import AvailableEndpoints
 
     from assistant_server.tracker_store import forgetting_store_of
 
+    # Only the tracker store is used: the action endpoint's settings need not be set
+    # (Rasa refuses a file whose ${VARS} are unset), so a purge job holds no action token.
+    for unused in ACTION_ENDPOINT_VARIABLES:
+        os.environ.setdefault(unused, "")
     endpoints = AvailableEndpoints.read_endpoints(endpoints_path)
     store = forgetting_store_of(TrackerStore.create(endpoints.tracker_store))
     idle = store.conversations_idle_since(time.time() - days * SECONDS_PER_DAY)
-    return store.delete_conversations(idle)
+    return store.delete_conversations(idle), store.forget_seen_messages()
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    deleted = purge(args.days, args.endpoints)
+    deleted, forgotten = purge(args.days, args.endpoints)
     print(f"Deleted {deleted} conversation(s) idle for more than {args.days:g} day(s).")
+    print(f"Forgot {forgotten} handled text message id(s).")
     return 0
 
 

@@ -3,12 +3,20 @@
 # Ctrl-C, or SIGTERM to this process group, stops all three.
 #
 # `scripts/run.sh rasa` (or `actions`, or `web`) starts only that one, in its place: one
-# process per container (deploy/). Settings come from the environment (the Makefile's,
-# or the container's).
+# process per container (deploy/); `scripts/run.sh purge` deletes the conversations idle
+# for more than RETENTION_DAYS once and exits (a CronJob's command). Settings come from
+# the environment (the Makefile's, or the container's).
+#
+# Secrets (RASA_API_TOKEN, ACTION_SERVER_TOKEN, CONVERSATION_SECRET) come from the
+# environment; under `all`, any left unset is generated once and kept in LOCAL_SECRETS
+# (mode 0600), so a restart keeps every conversation reachable. They never go on a
+# command line or into the log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 role="${1:-all}"
-case "$role" in all|rasa|actions|web) ;; *) echo "usage: $0 [all|rasa|actions|web]" >&2; exit 2 ;; esac
+case "$role" in all|rasa|actions|web|purge) ;; *) echo "usage: $0 [all|rasa|actions|web|purge]" >&2; exit 2 ;; esac
+# How often `make run` purges idle conversations while it runs.
+PURGE_EVERY_S="${PURGE_EVERY_S:-3600}"
 
 start_actions() {
   # rasa-sdk reads its listening address from SANIC_HOST.
@@ -17,10 +25,39 @@ start_actions() {
 
 start_rasa() {
   # `rasa run` with the project's changes installed first (scripts/rasa_server.py).
+  # The API token goes from RASA_API_TOKEN to Rasa inside the process, never on argv.
   exec .venv/bin/python scripts/rasa_server.py run --model models/candidacy.tar.gz --endpoints "$ENDPOINTS" \
     --credentials credentials.yml --interface "$RASA_HOST" --port "$RASA_PORT" \
-    --response-timeout "$RESPONSE_TIMEOUT_S" --enable-api --auth-token="$RASA_API_TOKEN" \
+    --response-timeout "$RESPONSE_TIMEOUT_S" --enable-api \
     --cors $WEB_ORIGINS  # unquoted on purpose: one argument per origin
+}
+
+purge_once() {
+  .venv/bin/python scripts/purge.py --days "$RETENTION_DAYS" --endpoints "$ENDPOINTS"
+}
+
+purge_every_hour() {
+  while true; do
+    sleep "$PURGE_EVERY_S"
+    purge_once || echo "The scheduled purge failed; it will be tried again in $PURGE_EVERY_S s." >&2
+  done
+}
+
+# Each secret not in the environment: read from LOCAL_SECRETS, else generated and kept there.
+load_local_secrets() {
+  local file="${LOCAL_SECRETS:-.local-secrets.env}" name value
+  (umask 077 && touch "$file")
+  chmod 600 "$file"
+  for name in RASA_API_TOKEN ACTION_SERVER_TOKEN CONVERSATION_SECRET; do
+    [ -n "${!name:-}" ] && continue
+    value="$(sed -n "s/^$name=//p" "$file" | tail -n 1)"
+    if [ -z "$value" ]; then
+      value="$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))')"
+      echo "$name=$value" >> "$file"
+    fi
+    export "$name=$value"
+  done
+  echo "Secrets not set in the environment are in $file (readable by you only)."
 }
 
 start_web() {
@@ -28,21 +65,25 @@ start_web() {
   exec .venv/bin/python -m webchat.server
 }
 
-if [ "$role" != all ]; then
-  if [ "$role" = rasa ] && [ -z "${RASA_API_TOKEN:-}" ]; then
-    # Every instance must accept the same token, so none may make up its own.
-    echo "RASA_API_TOKEN must be set to start Rasa on its own." >&2
-    exit 2
-  fi
-  "start_$role"
-fi
+require() {
+  local name
+  for name in "$@"; do
+    if [ -z "${!name:-}" ]; then
+      # Every instance must share the same secrets, so none may make up its own.
+      echo "$name must be set to start $role on its own." >&2
+      exit 2
+    fi
+  done
+}
 
-if [ -z "${RASA_API_TOKEN:-}" ]; then
-  RASA_API_TOKEN="$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))')"
-  echo "RASA_API_TOKEN was not set; generated one for this run:"
-  echo "  $RASA_API_TOKEN"
-fi
-export RASA_API_TOKEN
+case "$role" in
+  rasa) require RASA_API_TOKEN ACTION_SERVER_TOKEN CONVERSATION_SECRET; start_rasa ;;
+  actions) require ACTION_SERVER_TOKEN; start_actions ;;
+  web) start_web ;;
+  purge) purge_once; exit ;;
+esac
+
+load_local_secrets
 
 children=()
 stop() {
@@ -60,6 +101,8 @@ children+=($!)
 children+=($!)
 (start_web) &
 children+=($!)
+(purge_every_hour) &
+children+=($!)
 
 cat <<MSG
 
@@ -69,7 +112,8 @@ open the chat page at http://$WEB_HOST:$WEB_PORT/ or chat with:
   curl -s -X POST http://$RASA_HOST:$RASA_PORT/webhooks/rest/webhook \\
        -H 'Content-Type: application/json' -d '{"sender": "me", "message": "hello"}'
 
-or, in another terminal:  .venv/bin/rasa shell --endpoints $ENDPOINTS
+The REST channel answers only this machine unless REST_CHANNEL_TOKEN is set.
+Idle conversations are deleted after $RETENTION_DAYS days (checked every $PURGE_EVERY_S s).
 Press Ctrl-C to stop.
 
 MSG

@@ -48,6 +48,17 @@ def test_surrounding_white_space_does_not_count_against_the_limit():
     assert prepare(text) == ("not sure", False)
 
 
+def test_a_huge_message_is_cut_from_its_start_without_reading_it_all():
+    text = "my hip hurts " * 4_000_000  # 52 MB
+    prepared, was_cut = prepare(text)
+    assert was_cut and prepared == text[:MESSAGE_CHAR_LIMIT].rstrip()
+
+
+def test_a_message_made_mostly_of_control_characters_keeps_what_is_readable():
+    text = "\x01" * 10_000 + "not sure"
+    assert prepare(text) == ("not sure", False)
+
+
 @settings(max_examples=300)
 @given(st.text(alphabet=st.characters(), max_size=5000))
 def test_property_prepared_text_is_encodable_short_and_stable(text):

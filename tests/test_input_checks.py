@@ -11,12 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rasa.server import ErrorResponse
+from sanic.compat import Header
 from sanic.exceptions import InvalidUsage, NotFound
 
 from actions import webhook_checks
 from channels import incoming, request_checks
-from channels.rest import read_turn
-from channels.socketio import read_message, requested_session_id
+from channels.rest import NotAllowed, as_named_by_caller, check_access, read_turn
+from channels.socketio import Sessions, read_message, requested_token
 from nlp.incoming_text import MESSAGE_CHAR_LIMIT
 
 some_json = st.recursive(
@@ -35,7 +36,7 @@ class FakeRequest:
         self.body = raw if raw is not None else json.dumps(body).encode()
         self.route = SimpleNamespace(name=f"rasa_server.{handler}") if handler else None
         self.match_info = {"conversation_id": conversation} if conversation is not None else {}
-        self.headers = headers or {}
+        self.headers = Header(headers or {})
         self.method = method
         self.path = path
         self.app = SimpleNamespace(ctx=SimpleNamespace(agent=FAKE_AGENT))
@@ -117,28 +118,115 @@ def test_property_the_rest_channel_reads_a_turn_or_refuses_any_json(body):
 # --- the socket.io channel ---------------------------------------------------------------------
 
 @pytest.mark.parametrize("data", [None, {}, {"session_id": None}])
-def test_a_session_request_without_an_id_gets_a_new_one(data):
-    assert len(requested_session_id(data)) == 32
+def test_a_session_request_without_an_id_offers_no_token(data):
+    assert requested_token(data) is None
 
 
 @pytest.mark.parametrize("data, field", [("abc", "data"), ([1], "data"), ({"session_id": 5}, "session_id"),
                                          ({"session_id": ""}, "session_id")])
 def test_an_unusable_session_request_is_refused(data, field):
     with pytest.raises(incoming.BadInput, match=field):
-        requested_session_id(data)
+        requested_token(data)
+
+
+OWN_TOKEN = "a" * 32 + "." + "b" * 64
 
 
 @pytest.mark.parametrize("data, field", [
-    ("hi", "data"), (None, "data"), ({"message": 5, "session_id": "s"}, "message"),
-    ({"message": "hi"}, "session_id"), ({"message": "hi", "session_id": "s", "metadata": "{bad"}, "metadata"),
+    ("hi", "data"), (None, "data"), ({"message": 5, "session_id": OWN_TOKEN}, "message"),
+    ({"message": "hi"}, "session_id"), ({"message": "hi", "session_id": OWN_TOKEN, "metadata": "{bad"}, "metadata"),
+    ({"message": "hi", "session_id": "c" * 32 + "." + "b" * 64}, "session_id"),
 ])
 def test_an_unusable_socket_message_is_refused(data, field):
     with pytest.raises(incoming.BadInput, match=field):
-        read_message(data, "metadata", None)
+        read_message(data, "metadata", "web:" + "a" * 32, OWN_TOKEN)
 
 
-def test_without_session_persistence_the_connection_is_the_sender():
-    assert read_message({"message": "hi"}, "metadata", "sid-1").sender == "sid-1"
+def test_a_socket_message_goes_to_its_connections_own_conversation():
+    turn = read_message({"message": "hi", "session_id": OWN_TOKEN}, "metadata", "web:" + "a" * 32, OWN_TOKEN)
+    assert (turn.sender, turn.text) == ("web:" + "a" * 32, "hi")
+
+
+def test_one_conversation_is_held_by_one_live_connection_at_a_time():
+    sessions = Sessions()
+    sessions.bind("sid-1", "web:a", "token-a")
+    assert sessions.held_elsewhere("web:a", "sid-2") and not sessions.held_elsewhere("web:a", "sid-1")
+    assert sessions.of("sid-2") is None
+    sessions.release("sid-1")
+    assert not sessions.held_elsewhere("web:a", "sid-2")
+    sessions.bind("sid-2", "web:a", "token-a")
+    assert sessions.of("sid-2") == ("web:a", "token-a") and sessions.of("sid-1") is None
+
+
+def test_a_connection_that_moves_to_another_conversation_lets_go_of_the_first():
+    sessions = Sessions()
+    sessions.bind("sid-1", "web:a", "token-a")
+    sessions.bind("sid-1", "web:b", "token-b")
+    assert not sessions.held_elsewhere("web:a", "sid-2")
+    assert sessions.held_elsewhere("web:b", "sid-2")
+
+
+# --- who may use the REST channel, and from which sites ------------------------------------------
+
+def rest_request(ip="127.0.0.1", headers=None):
+    return SimpleNamespace(ip=ip, headers=Header(headers or {}))
+
+
+@pytest.mark.parametrize("ip", ["127.0.0.1", "127.0.0.2", "::1"])
+def test_without_a_token_the_rest_channel_answers_this_machine(ip):
+    check_access(rest_request(ip), token=None)
+
+
+@pytest.mark.parametrize("ip, headers", [
+    ("10.0.0.5", {}), ("192.168.1.2", {}), ("8.8.8.8", {}), ("", {}), ("not an address", {}),
+    ("127.0.0.1", {"X-Forwarded-For": "203.0.113.9"}), ("127.0.0.1", {"Forwarded": "for=203.0.113.9"}),
+    ("127.0.0.1", {"X-Real-IP": "203.0.113.9"}),
+])
+def test_without_a_token_the_rest_channel_refuses_others_and_proxied_requests(ip, headers):
+    with pytest.raises(NotAllowed) as refusal:
+        check_access(rest_request(ip, headers), token=None)
+    assert refusal.value.status == 403
+
+
+@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer wrong"}, {"Authorization": "the-token"},
+                                     {"Authorization": "Bearer the-token "}, {"Authorization": "Basic the-token"}])
+def test_with_a_token_the_rest_channel_needs_it_even_from_this_machine(headers):
+    with pytest.raises(NotAllowed) as refusal:
+        check_access(rest_request("127.0.0.1", headers), token="the-token")
+    assert refusal.value.status == 401
+
+
+def test_with_a_token_the_rest_channel_answers_anyone_who_shows_it():
+    check_access(rest_request("203.0.113.9", {"Authorization": "Bearer the-token"}), token="the-token")
+
+
+def test_rest_replies_name_the_sender_as_the_caller_gave_it():
+    assert as_named_by_caller([{"recipient_id": "rest:me", "text": "hi"}], "me") == [
+        {"recipient_id": "me", "text": "hi"}]
+
+
+def origin_request(origin=None):
+    return SimpleNamespace(headers=Header({"Origin": origin} if origin else {}))
+
+
+@pytest.mark.parametrize("origin", ["http://127.0.0.1:8000", "http://127.0.0.1:8000/", "HTTP://127.0.0.1:8000", None])
+def test_requests_from_allowed_sites_or_no_browser_go_on(monkeypatch, origin):
+    monkeypatch.setenv("WEB_ORIGINS", "http://127.0.0.1:8000 https://charity.example")
+    check = request_checks.refuse_foreign_origin(request_checks.allowed_origins())
+    assert asyncio.run(check(origin_request(origin))) is None
+
+
+@pytest.mark.parametrize("origin", ["http://evil.example", "null", "http://127.0.0.1:8001", "https://127.0.0.1:8000"])
+def test_requests_from_other_sites_get_403(monkeypatch, origin):
+    monkeypatch.setenv("WEB_ORIGINS", "http://127.0.0.1:8000")
+    check = request_checks.refuse_foreign_origin(request_checks.allowed_origins())
+    assert asyncio.run(check(origin_request(origin))).status == 403
+
+
+def test_no_allowed_sites_means_no_browser_gets_in(monkeypatch):
+    monkeypatch.delenv("WEB_ORIGINS", raising=False)
+    check = request_checks.refuse_foreign_origin(request_checks.allowed_origins())
+    assert asyncio.run(check(origin_request("http://127.0.0.1:8000"))).status == 403
 
 
 # --- checks on Rasa's HTTP API -----------------------------------------------------------------
@@ -245,20 +333,21 @@ def test_a_wrongly_shaped_call_is_refused_naming_the_part(path, value, part):
                                           (b"xx", {"Content-Encoding": "deflate"})])
 def test_a_body_that_cannot_be_read_is_refused(raw, headers):
     with pytest.raises(webhook_checks.BadActionCall):
-        webhook_checks.read_body(FakeRequest(raw=raw, headers=headers))
+        webhook_checks.parse_call(webhook_checks.plain_body(FakeRequest(raw=raw, headers=headers)))
 
 
 def test_a_deflated_body_is_read():
     request = FakeRequest(raw=zlib.compress(json.dumps(REAL_CALL).encode()), headers={"Content-Encoding": "deflate"})
-    assert webhook_checks.read_body(request) == REAL_CALL
+    assert webhook_checks.parse_call(webhook_checks.plain_body(request)) == REAL_CALL
 
 
-def test_the_middleware_answers_bad_calls_with_400_and_lets_good_ones_through():
-    bad = asyncio.run(webhook_checks.check_request(FakeRequest(raw=b"[1]")))
-    assert bad.status == 400 and b"error" in bad.body
+def test_a_bad_call_is_refused_with_400_and_a_good_one_is_kept_parsed():
+    with pytest.raises(InvalidUsage, match="JSON object") as refused:
+        webhook_checks.accept_call(FakeRequest(raw=b"[1]"))
+    assert refused.value.status_code == 400
     good = FakeRequest(REAL_CALL)
-    assert asyncio.run(webhook_checks.check_request(good)) is None
-    assert asyncio.run(webhook_checks.check_request(FakeRequest(raw=b"[1]", method="GET", path="/health"))) is None
+    webhook_checks.accept_call(good)
+    assert good.parsed_json == REAL_CALL
 
 
 def test_a_failing_action_gets_a_fixed_500_that_carries_nothing_back():

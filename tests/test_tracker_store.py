@@ -3,13 +3,20 @@ forgotten is deleted when Rasa saves it, and idle conversations can be purged.""
 import asyncio
 import sqlite3
 import time
+from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from assistant_server.reliability import LoudTrackerStore
-from assistant_server.tracker_store import FORGET_SLOT, ForgettingSQLTrackerStore, forgetting_store_of
+from assistant_server.tracker_store import (
+    FORGET_SLOT, ForgettingSQLTrackerStore, forgetting_store_of, overwrite_deleted_rows,
+)
+
+
+PROJECT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -67,3 +74,64 @@ def test_the_forgetting_store_is_found_inside_rasas_wrappers(store):
     assert forgetting_store_of(LoudTrackerStore(store)) is store
     with pytest.raises(TypeError, match="ForgettingSQLTrackerStore"):
         forgetting_store_of(object())
+
+
+def test_the_database_file_is_readable_by_its_owner_only(store, database):
+    assert database.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_world_readable_database_is_made_private_when_opened(rasa_domain, tmp_path):
+    existing = tmp_path / "old.db"
+    existing.touch(mode=0o644)
+    existing.chmod(0o644)
+    ForgettingSQLTrackerStore(domain=rasa_domain, dialect="sqlite", db=str(existing))
+    assert existing.stat().st_mode & 0o777 == 0o600
+
+
+def test_every_connection_of_the_store_overwrites_deleted_rows(store):
+    # Debian's SQLite has secure_delete on by default; other builds do not, so the
+    # store sets it on each connection itself.
+    assert sa.event.contains(store.engine, "connect", overwrite_deleted_rows)
+    connection = sqlite3.connect(":memory:")
+    connection.execute("PRAGMA secure_delete = OFF")
+    overwrite_deleted_rows(connection, None)
+    assert connection.execute("PRAGMA secure_delete").fetchone() == (1,)
+
+
+def test_a_deleted_conversation_leaves_no_trace_in_the_file(store, rasa_domain, database):
+    marker = "marker-" + "q" * 40
+    asyncio.run(store.save(conversation(rasa_domain, "alice", UserUttered(marker))))
+    assert marker.encode() in database.read_bytes()
+    asyncio.run(store.delete("alice"))
+    assert marker.encode() not in database.read_bytes()
+
+
+def test_a_message_id_is_new_once_even_for_a_second_store_on_the_same_file(store, rasa_domain, database):
+    assert store.first_sight("SM0001") is True
+    assert store.first_sight("SM0001") is False
+    again = ForgettingSQLTrackerStore(domain=rasa_domain, dialect="sqlite", db=str(database))
+    assert again.first_sight("SM0001") is False
+    assert again.first_sight("SM0002") is True
+
+
+def test_seen_message_ids_are_forgotten_after_two_days(store):
+    now = time.time()
+    store.first_sight("SM-old", now=now - 3 * 86400)
+    store.first_sight("SM-new", now=now - 3600)
+    assert store.forget_seen_messages(now=now) == 1
+    assert store.first_sight("SM-old") is True
+    assert store.first_sight("SM-new") is False
+
+
+def test_the_purge_job_needs_no_action_server_settings(store, rasa_domain, database, monkeypatch):
+    """A scheduled purge holds only the database's settings (deploy/): endpoints.yml's
+    action endpoint variables may be unset."""
+    from scripts.purge import purge
+
+    monkeypatch.delenv("ACTION_ENDPOINT_URL", raising=False)
+    monkeypatch.delenv("ACTION_SERVER_TOKEN", raising=False)
+    monkeypatch.setenv("TRACKER_DB", str(database))
+    asyncio.run(store.save(conversation(rasa_domain, "old", at=time.time() - 3 * 86400)))
+    store.first_sight("SM-old", now=time.time() - 3 * 86400)
+    assert purge(1, str(PROJECT / "endpoints.yml")) == (1, 1)
+    assert rows(database, "old") == 0

@@ -73,7 +73,8 @@ class ChatPage:
         return None
 
     def session_id(self) -> str:
-        return json.loads(self.page.evaluate(f"sessionStorage.getItem('{STORAGE_KEY}')"))["sessionId"]
+        """The session token the server issued to this tab."""
+        return json.loads(self.page.evaluate(f"sessionStorage.getItem('{STORAGE_KEY}')"))["token"]
 
     def summary_card(self):
         return self.page.locator(".tpc-summary").last
@@ -125,11 +126,11 @@ class ChatPage:
         raise AssertionError(f"the summary never came; asked {asked}")
 
 
-def wait_for_tracker(servers, sender: str, ready, what: str) -> dict:
+def wait_for_tracker(servers, conversation_id: str, ready, what: str) -> dict:
     """Polls the tracker API until ready(slots) holds (the tracker is saved after the replies)."""
     deadline = time.monotonic() + WAIT_S
     while time.monotonic() < deadline:
-        slots = servers.tracker(sender)["slots"]
+        slots = servers.conversation(conversation_id)["slots"]
         if ready(slots):
             return slots
         time.sleep(0.2)

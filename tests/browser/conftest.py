@@ -27,7 +27,7 @@ def load_e2e_helpers():
 
 
 _e2e = load_e2e_helpers()
-Servers, free_port = _e2e.Servers, _e2e.free_port
+Servers, free_port, IDS = _e2e.Servers, _e2e.free_port, _e2e.IDS
 VENV_BIN = PROJECT / ".venv" / "bin"
 AXE_PATH = PROJECT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = PROJECT / "results" / "screenshots"
@@ -60,7 +60,7 @@ def servers(tmp_path_factory):
     rasa_url, page_url = f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{web_port}"
     token = "web-tests-" + os.urandom(16).hex()
     commands = {
-        **_e2e.assistant_commands(rasa_port, actions_port, token, rasa_args=("--cors", page_url)),
+        **_e2e.assistant_commands(rasa_port, actions_port, rasa_args=("--cors", page_url)),
         "web": [
             str(VENV_BIN / "python"), "-m", "webchat.server", "--host", "127.0.0.1", "--port", str(web_port),
             "--rasa-url", rasa_url, "--origins", page_url,
@@ -70,7 +70,8 @@ def servers(tmp_path_factory):
         ("page server", lambda: requests.get(page_url, timeout=2).ok),
         *_e2e.assistant_ready_checks(rasa_url, actions_port, token),
     ]
-    with _e2e.started(commands, _e2e.server_env(work, actions_port), work, ready_checks):
+    with _e2e.started(commands, {**_e2e.server_env(work, actions_port, token), "WEB_ORIGINS": page_url}, work,
+                      ready_checks):
         yield WebServers(rasa_url, token, work, page_url)
 
 

@@ -7,7 +7,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from chat_page import SUMMARY_CONTENT, WORDS, ChatPage, flat, run_axe, wait_for_tracker
+from chat_page import RESPONSES, STORAGE_KEY, SUMMARY_CONTENT, WORDS, ChatPage, flat, run_axe, wait_for_tracker
+from conftest import IDS
+
+SESSION_TOKEN = r"[0-9a-f]{32}\.[0-9a-f]{64}"
 
 START = "Yes, let's start"
 SUMMARY_TEXT = SUMMARY_CONTENT["text"]
@@ -78,7 +81,8 @@ def assert_no_axe_violations(chat, axe_source, when):
 
 
 def assert_stored(servers, chat, expected):
-    stored = wait_for_tracker(servers, chat.session_id(), lambda s: s["summary_topics"] is not None, "summary")
+    stored = wait_for_tracker(servers, IDS.web(chat.session_id()), lambda s: s["summary_topics"] is not None,
+                              "summary")
     for slot, value in expected.items():
         assert stored[slot] == value, slot
 
@@ -245,7 +249,7 @@ def test_reload_mid_conversation_goes_on_with_the_same_conversation(chat, server
     chat.click_choice("One area")
     assert chat.open_question() == "growth_count"
     session_id, shown = chat.session_id(), chat.messages().all_text_contents()
-    assert re.fullmatch(r"[0-9a-f]{32,}", session_id)
+    assert re.fullmatch(SESSION_TOKEN, session_id)
 
     chat.page.reload()
     expect(chat.page.get_by_role("status").first).to_have_text(WORDS["status"]["connected"])
@@ -256,11 +260,11 @@ def test_reload_mid_conversation_goes_on_with_the_same_conversation(chat, server
 
     chat.click_choice("Two")
     assert chat.open_question() == "growth_size"
-    stored = wait_for_tracker(servers, session_id, lambda s: s["growth_count"] is not None, "after reload")
+    stored = wait_for_tracker(servers, IDS.web(session_id), lambda s: s["growth_count"] is not None, "after reload")
     assert (stored["symptoms_affect_daily_life"], stored["spread_extent"], stored["growth_count"]) == ("no", "one_area", "two")
 
 
-def test_clear_conversation_forgets_it_and_starts_over(chat, servers):
+def test_clear_conversation_deletes_it_on_the_server_and_starts_over(chat, servers):
     chat.open()
     chat.click_choice(START)
     chat.click_choice("No")
@@ -274,14 +278,35 @@ def test_clear_conversation_forgets_it_and_starts_over(chat, servers):
     chat.page.get_by_role("button", name=WORDS["labels"]["clear"]).click()
     expect(chat.active_choices()).to_have_text([START, "Not now"])
     new_id = chat.session_id()
-    assert new_id != old_id and re.fullmatch(r"[0-9a-f]{32,}", new_id)
+    assert new_id != old_id and re.fullmatch(SESSION_TOKEN, new_id)
     assert chat.page.locator(".tpc-from-user").count() == 0
     chat.wait_for_bot_text("do not give medical advice")
 
     chat.click_choice(START)
     assert chat.open_question() == "symptoms_affect_daily_life"
-    assert servers.tracker(new_id)["slots"]["symptoms_affect_daily_life"] is None
-    assert servers.tracker(old_id)["slots"]["symptoms_affect_daily_life"] == "no"
+    assert servers.conversation(IDS.web(new_id))["slots"]["symptoms_affect_daily_life"] is None
+    old = servers.conversation(IDS.web(old_id))
+    assert old["slots"]["symptoms_affect_daily_life"] is None, "the old conversation is still on the server"
+    assert not any(event["event"] == "user" for event in old["events"])
+
+
+def test_a_second_tab_given_the_first_tabs_token_gets_nothing_of_it(chat, context, servers):
+    chat.open()
+    chat.click_choice(START)
+    chat.click_choice("No")
+    token = chat.session_id()
+    copied = '{"token": "%s", "started": true, "transcript": []}' % token
+    second = context.new_page()
+    second.add_init_script(f"sessionStorage.setItem('{STORAGE_KEY}', '{copied}')")
+    other = ChatPage(second, chat.page_url)
+    second.goto(chat.page_url)
+    expect(other.page.get_by_role("status").first).to_have_text(WORDS["status"]["in_use"])
+    other.page.wait_for_timeout(4000)  # a retry or more: still nothing of the conversation
+    assert other.page.locator(".tpc-message").count() == 0
+    chat.click_choice("One area")
+    assert chat.open_question() == "growth_count"
+    assert other.page.locator(".tpc-message").count() == 0
+    assert servers.conversation(IDS.web(token))["slots"]["spread_extent"] == "one_area"
 
 
 def test_another_tab_does_not_see_the_conversation(chat, context):
@@ -340,6 +365,18 @@ def test_text_that_looks_like_html_is_shown_as_text_and_not_logged(chat, context
     assert dialogs == []
     assert not [url for url in context.requested if url.rstrip("/").endswith("/x")]
     assert XSS not in servers.logs(), "patient text must not reach the servers' logs"
+
+
+def test_a_pasted_100_kb_message_is_answered_with_the_cut_note_and_the_chat_goes_on(chat, servers):
+    chat.open()
+    chat.click_choice(START)
+    chat.input.fill("I am not sure. " * 7000)
+    chat.input.press("Enter")
+    chat.wait_for_bot_text(flat(RESPONSES["utter_message_cut"][0]["text"])[:60])
+    expect(chat.page.get_by_role("status").first).to_have_text(WORDS["status"]["connected"])
+    stored = wait_for_tracker(servers, IDS.web(chat.session_id()),
+                              lambda s: s["symptoms_affect_daily_life"] is not None, "the cut message")
+    assert stored["symptoms_affect_daily_life"] == "unsure"
 
 
 # --- the page itself ------------------------------------------------------------------------

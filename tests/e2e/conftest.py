@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import requests
@@ -19,6 +20,9 @@ from fake_twilio import (  # noqa: E402
 )
 
 PROJECT = Path(__file__).resolve().parents[2]
+if str(PROJECT) not in sys.path:
+    sys.path.insert(0, str(PROJECT))
+from channels.identity import REST_PREFIX, ConversationIds  # noqa: E402
 VENV_BIN = PROJECT / ".venv" / "bin"
 START_TIMEOUT_S = 180
 
@@ -64,8 +68,13 @@ class Servers:
         return response.json()
 
     def tracker(self, sender: str) -> dict:
+        """The REST channel's conversation with this sender (channels/identity.py)."""
+        return self.conversation(REST_PREFIX + sender)
+
+    def conversation(self, conversation_id: str) -> dict:
+        """The tracker stored under this full conversation id, through the HTTP API."""
         response = requests.get(
-            f"{self.rasa_url}/conversations/{sender}/tracker",
+            f"{self.rasa_url}/conversations/{quote(conversation_id, safe=':+')}/tracker",
             params={"token": self.token},
             timeout=30,
         )
@@ -82,13 +91,27 @@ def no_network():
     yield
 
 
-def server_env(work: Path, actions_port: int) -> dict:
+# The deployment secrets the servers read from the environment (never from argv), one set
+# per test session, as `make run` makes them (scripts/run.sh).
+CONVERSATION_SECRET = secrets.token_urlsafe(32)
+ACTION_SERVER_TOKEN = secrets.token_urlsafe(32)
+# The one site whose pages may talk to these servers (WEB_ORIGINS).
+ALLOWED_ORIGIN = "http://127.0.0.1:8000"
+# The servers' conversation ids, as the channels compose them.
+IDS = ConversationIds(CONVERSATION_SECRET)
+
+
+def server_env(work: Path, actions_port: int, token: str) -> dict:
     return {
         **os.environ,
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{actions_port}/webhook",
         "SANIC_HOST": "127.0.0.1",
         "TRACKER_DB": str(work / "conversations.db"),
         "RASA_TELEMETRY_ENABLED": "false",
+        "RASA_API_TOKEN": token,
+        "CONVERSATION_SECRET": CONVERSATION_SECRET,
+        "ACTION_SERVER_TOKEN": ACTION_SERVER_TOKEN,
+        "WEB_ORIGINS": ALLOWED_ORIGIN,
     }
 
 
@@ -102,8 +125,9 @@ def twilio_env(fake: FakeTwilio) -> dict:
     }
 
 
-def assistant_commands(rasa_port: int, actions_port: int, token: str, rasa_args=(), endpoints="endpoints.yml") -> dict:
-    """The action server and the Rasa server, as `make run` starts them, on these ports."""
+def assistant_commands(rasa_port: int, actions_port: int, rasa_args=(), endpoints="endpoints.yml") -> dict:
+    """The action server and the Rasa server, as `make run` starts them, on these ports.
+    The API token comes from RASA_API_TOKEN in the environment (server_env), not argv."""
     return {
         "actions": [
             str(VENV_BIN / "python"), "scripts/action_server.py", "--actions", "actions", "--port", str(actions_port),
@@ -112,7 +136,7 @@ def assistant_commands(rasa_port: int, actions_port: int, token: str, rasa_args=
             str(VENV_BIN / "python"), "scripts/rasa_server.py", "run", "--model", "models/candidacy.tar.gz",
             "--endpoints", endpoints,
             "--credentials", "credentials.yml", "--interface", "127.0.0.1", "--port", str(rasa_port),
-            "--enable-api", f"--auth-token={token}", *rasa_args,  # "=": a token may start with "-"
+            "--enable-api", *rasa_args,
         ],
     }
 
@@ -161,7 +185,7 @@ def servers(tmp_path_factory, fake_twilio):
     rasa_port, actions_port = free_port(), free_port()
     token = secrets.token_urlsafe(24)
     rasa_url = f"http://127.0.0.1:{rasa_port}"
-    env = {**server_env(work, actions_port), **twilio_env(fake_twilio)}
-    with started(assistant_commands(rasa_port, actions_port, token), env, work,
+    env = {**server_env(work, actions_port, token), **twilio_env(fake_twilio)}
+    with started(assistant_commands(rasa_port, actions_port), env, work,
                  assistant_ready_checks(rasa_url, actions_port, token)) as pids:
         yield Servers(rasa_url, token, work, pids, fake_twilio, actions_url=f"http://127.0.0.1:{actions_port}")

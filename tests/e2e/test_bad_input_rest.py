@@ -64,7 +64,7 @@ WRONG_FIELDS = {
     "sender is a number": ({"sender": 5, "message": "hello"}, "sender"),
     "sender is a list": ({"sender": ["S"], "message": "hello"}, "sender"),
     "sender is empty": ({"sender": "", "message": "hello"}, "sender"),
-    "sender is 100 kB": ({"sender": "S" * 100_000, "message": "hello"}, "sender"),
+    "sender is 10 kB": ({"sender": "S" * 10_000, "message": "hello"}, "sender"),
     "metadata is a string": ({"sender": "S", "message": "hello", "metadata": "{bad"}, "metadata"),
     "metadata is a list": ({"sender": "S", "message": "hello", "metadata": [1]}, "metadata"),
     "input_channel is a number": ({"sender": "S", "message": "hello", "input_channel": 5}, "input_channel"),
@@ -106,7 +106,7 @@ def test_any_text_gets_a_kind_reply_and_nothing_earlier_is_lost(servers, text):
 
 def test_a_long_message_is_cut_to_the_limit_before_nlu_and_the_person_is_told(servers):
     conversation = Conversation(servers).begin()
-    long_text = "I am not sure how many there are. " * 3000  # about 100 kB
+    long_text = "I am not sure how many there are. " * 800  # about 27 kB, within the body limit
     replies = servers.send(conversation.sender, long_text)
     assert response_text("utter_message_cut") in said(replies), "the person is told only the start was read"
     assert len(said(replies)) > len(response_text("utter_message_cut")), "and the start gets its own reply"
@@ -116,6 +116,16 @@ def test_a_long_message_is_cut_to_the_limit_before_nlu_and_the_person_is_told(se
     stored = [e["text"] for e in tracker["events"] if e.get("event") == "user"][-1]
     assert len(stored) <= MESSAGE_CHAR_LIMIT, "the conversation stores what NLU read"
     assert tracker["slots"]["growth_count"] == "unsure", "the start of the message was read as the answer"
+    conversation.assert_goes_on()
+
+
+def test_a_body_over_the_channel_limit_gets_413_and_stores_nothing(servers):
+    conversation = Conversation(servers).begin()
+    events_before = len(servers.tracker(conversation.sender)["events"])
+    response = post(servers, {"sender": conversation.sender, "message": "x" * 100_000})
+    assert response.status_code == 413
+    assert len(servers.tracker(conversation.sender)["events"]) == events_before
+    assert_servers_alive(servers)
     conversation.assert_goes_on()
 
 

@@ -3,17 +3,22 @@ the fake Twilio API: signed requests with odd bodies and fields, and unsigned ju
 
 tests/e2e/test_sms_and_whatsapp.py covers empty bodies, emoji and a few odd texts;
 these add the rest of the hostile set, long messages, odd form encodings and hypothesis.
+A body over the channels' limit (channels/request_checks.py) gets 413, signed or not,
+before it is read: Twilio never sends one (SMS 1,600 characters, WhatsApp 4,096).
 """
+from urllib.parse import urlencode
+
 import pytest
 import requests
 from hypothesis import given
 from hypothesis import strategies as st
 
+from channels.request_checks import CHANNEL_BODY_LIMIT_BYTES
 from bad_input import (
     FEW, HOSTILE_TEXTS, MESSAGE_CHAR_LIMIT, Conversation, assert_servers_alive, response_text,
 )
 from fake_twilio import TWILIO_AUTH_TOKEN, TWILIO_WEBHOOK_URL
-from test_sms_and_whatsapp import WEBHOOK_PATH, Phone, random_number, twilio_signature
+from test_sms_and_whatsapp import WEBHOOK_PATH, Phone, random_number, twilio_signature, user_turns
 
 # A form field cannot carry a lone surrogate (UTF-8 has no encoding for it); bytes that
 # are not UTF-8 are the transport's own oddity, tested below.
@@ -21,9 +26,19 @@ TEXTABLE = {name: text for name, text in HOSTILE_TEXTS.items() if name != "lone 
 NOT_SURE = "not sure"
 
 
-def phone_conversation(servers, prefix: str = "") -> Conversation:
-    phone = Phone(servers, random_number(prefix))
-    return Conversation(servers, sender=phone.number, send=phone.text).begin()
+class PhoneConversation(Conversation):
+    """A conversation by text message, read under its hashed id (channels/identity.py)."""
+
+    def __init__(self, servers, phone: Phone):
+        super().__init__(servers, sender=phone.number, send=phone.text)
+        self.phone = phone
+
+    def slots(self) -> dict:
+        return self.phone.tracker()["slots"]
+
+
+def phone_conversation(servers, prefix: str = "") -> PhoneConversation:
+    return PhoneConversation(servers, Phone(servers, random_number(prefix))).begin()
 
 
 def signed_post(servers, body: bytes, fields_as_read: dict, content_type="application/x-www-form-urlencoded"):
@@ -37,18 +52,25 @@ def signed_post(servers, body: bytes, fields_as_read: dict, content_type="applic
 @pytest.mark.parametrize("prefix", ["", "whatsapp:"], ids=["sms", "whatsapp"])
 def test_any_text_gets_a_reply_and_nothing_earlier_is_lost(servers, text, prefix):
     conversation = phone_conversation(servers, prefix)
-    replies = conversation.send(text)  # Phone.text asserts 200 and TwiML
-    assert replies and all(replies), "every message gets an answer"
+    fields = conversation.phone.fields(text)
+    if len(urlencode(fields).encode()) > CHANNEL_BODY_LIMIT_BYTES:
+        turns = user_turns(conversation.phone.tracker())
+        response = conversation.phone.post(fields, twilio_signature(TWILIO_WEBHOOK_URL, fields, TWILIO_AUTH_TOKEN))
+        assert response.status_code == 413
+        assert conversation.phone.new_messages() == [] and user_turns(conversation.phone.tracker()) == turns
+    else:
+        replies = conversation.phone.post_signed(fields)  # asserts 200 and TwiML
+        assert replies and all(replies), "every message gets an answer"
     assert_servers_alive(servers)
     conversation.assert_goes_on(answer=NOT_SURE)
 
 
 def test_a_long_whatsapp_message_is_cut_to_the_limit_and_the_person_is_told(servers):
     conversation = phone_conversation(servers, "whatsapp:")
-    long_text = "I am not sure how many there are. " * 3000
+    long_text = "I am not sure how many there are. " * 300  # 10,200 characters, within the body limit
     replies = conversation.send(long_text)
     assert response_text("utter_message_cut") in " ".join(" ".join(r.split()) for r in replies)
-    assert len(servers.tracker(conversation.sender)["latest_message"]["text"]) <= MESSAGE_CHAR_LIMIT
+    assert len(conversation.phone.tracker()["latest_message"]["text"]) <= MESSAGE_CHAR_LIMIT
     conversation.assert_goes_on(answer=NOT_SURE)
 
 
@@ -67,8 +89,8 @@ def test_a_signed_request_that_is_not_a_form_is_refused_with_400(servers):
     assert response.status_code == 400
 
 
-@pytest.mark.parametrize("sender", ["", "   ", "+1555\x00123", "+" + "5" * 100_000],
-                         ids=["empty", "spaces", "NUL", "100 kB"])
+@pytest.mark.parametrize("sender", ["", "   ", "+1555\x00123", "+" + "5" * 1000],
+                         ids=["empty", "spaces", "NUL", "1,000 digits"])
 def test_a_signed_request_with_an_unusable_sender_is_refused_with_400(servers, sender):
     phone = Phone(servers, sender)
     fields = phone.fields("hello")
@@ -83,10 +105,18 @@ UNSIGNED = {
 
 
 @pytest.mark.parametrize("body", UNSIGNED.values(), ids=UNSIGNED.keys())
-def test_unsigned_junk_gets_403(servers, body):
+def test_unsigned_junk_gets_403_or_413_when_over_the_body_limit(servers, body):
     response = requests.post(servers.rasa_url + WEBHOOK_PATH, data=body, timeout=60,
                              headers={"Content-Type": "application/x-www-form-urlencoded"})
-    assert response.status_code == 403
+    assert response.status_code == (413 if len(body) > CHANNEL_BODY_LIMIT_BYTES else 403)
+
+
+def test_a_signed_request_over_the_body_limit_gets_413_and_nothing_is_sent(servers):
+    phone = Phone(servers, "+" + "5" * 100_000)
+    fields = phone.fields("hello")
+    response = phone.post(fields, twilio_signature(TWILIO_WEBHOOK_URL, fields, TWILIO_AUTH_TOKEN))
+    assert response.status_code == 413 and phone.new_messages() == []
+    assert_servers_alive(servers)
 
 
 @pytest.fixture(scope="module")

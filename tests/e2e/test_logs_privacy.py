@@ -1,5 +1,6 @@
 """No message text or phone number reaches the logs at the default level, whichever way
 it comes in: REST, the web chat's socket.io channel, SMS through Twilio, Rasa's HTTP API."""
+import queue
 import secrets
 import threading
 
@@ -12,8 +13,9 @@ from test_sms_and_whatsapp import Phone, random_number, twilio_signature
 
 def through_socketio(rasa_url: str, text: str) -> list:
     """One message as the web chat sends it; returns the replies."""
-    replies, replied = [], threading.Event()
+    replies, replied, sessions = [], threading.Event(), queue.Queue()
     client = socketio.Client(reconnection=False)
+    client.on("session_confirm", sessions.put)
 
     @client.on("bot_uttered")
     def on_reply(data):
@@ -22,8 +24,8 @@ def through_socketio(rasa_url: str, text: str) -> list:
 
     client.connect(rasa_url, transports=["polling"], wait_timeout=30)
     try:
-        session_id = secrets.token_hex(16)
-        client.emit("session_request", {"session_id": session_id})
+        client.emit("session_request", {})
+        session_id = sessions.get(timeout=30)
         client.emit("user_uttered", {"message": text, "session_id": session_id})
         replied.wait(60)
     finally:

@@ -22,7 +22,7 @@ import requests
 import yaml
 
 from conftest import (
-    PROJECT, VENV_BIN, Servers, assistant_commands, free_port, server_env, started, wait_until,
+    PROJECT, REST_PREFIX, VENV_BIN, Servers, assistant_commands, free_port, server_env, started, wait_until,
 )
 
 DOMAIN = yaml.safe_load((PROJECT / "domain.yml").read_text())
@@ -40,8 +40,8 @@ class Assistant:
         self.work = work
         self.rasa_port, self.actions_port = free_port(), free_port()
         self.token = secrets.token_urlsafe(24)
-        self.env = {**server_env(work, self.actions_port), "ACTION_TIMEOUT_S": ACTION_TIMEOUT_S}
-        self.commands = assistant_commands(self.rasa_port, self.actions_port, self.token)
+        self.env = {**server_env(work, self.actions_port, self.token), "ACTION_TIMEOUT_S": ACTION_TIMEOUT_S}
+        self.commands = assistant_commands(self.rasa_port, self.actions_port)
         self.servers = Servers(f"http://127.0.0.1:{self.rasa_port}", self.token, work)
         self.stack = contextlib.ExitStack()
         self.pids = {}
@@ -90,8 +90,10 @@ class Assistant:
         return "\n".join(p.read_text() for p in sorted(self.work.rglob("*.log")))
 
     def rows(self, sender: str) -> int:
+        """Stored events of the REST channel's conversation with this sender."""
         with sqlite3.connect(self.database) as connection:
-            return connection.execute("SELECT count(*) FROM events WHERE sender_id = ?", (sender,)).fetchone()[0]
+            return connection.execute("SELECT count(*) FROM events WHERE sender_id = ?",
+                                      (REST_PREFIX + sender,)).fetchone()[0]
 
 
 @pytest.fixture(scope="module")
@@ -297,9 +299,10 @@ def test_only_models_trained_here_are_loaded(tmp_path, assistant):
     port, token = free_port(), secrets.token_urlsafe(24)
     command = [str(VENV_BIN / "python"), "scripts/rasa_server.py", "run", "--model", str(untrusted / "candidacy.tar.gz"),
                "--endpoints", "endpoints.yml", "--interface", "127.0.0.1", "--port", str(port),
-               "--enable-api", f"--auth-token={token}"]
+               "--enable-api"]
     log = tmp_path / "untrusted.log"
-    process = subprocess.Popen(command, cwd=PROJECT, env=assistant.env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    process = subprocess.Popen(command, cwd=PROJECT, env={**assistant.env, "RASA_API_TOKEN": token},
+                               stdout=log.open("w"), stderr=subprocess.STDOUT)
     try:
         wait_until(lambda: "Rasa server is up and running" in log.read_text(), "Rasa server without a model",
                    [process], [log])

@@ -3,18 +3,28 @@ Rasa server and action server in between.
 
 A "phone" posts what Twilio posts (form fields, X-Twilio-Signature computed as Twilio's
 docs describe, on the public URL) and reads what the assistant sent through the fake API.
+Its conversation is stored under `text:` + a hash of its number (channels/identity.py),
+read here through Rasa's HTTP API; no other channel can reach it, a request Twilio sends
+twice runs once, and the database holds no phone number.
 """
 import base64
 import hashlib
 import hmac
+import json
+import queue
 import re
 import secrets
+import sqlite3
+import threading
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import requests
+import socketio
 import yaml
 
+from conftest import IDS
 from content_tools.preview import summary_for
 from fake_twilio import TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_NUMBER, TWILIO_WEBHOOK_URL
 
@@ -43,6 +53,7 @@ class Phone:
     def __init__(self, servers, number: str):
         self.servers = servers
         self.number = number
+        self.conversation_id = IDS.text(number)
         self.seen = 0
 
     def fields(self, body: str) -> dict:
@@ -60,7 +71,10 @@ class Phone:
 
     def text(self, body: str) -> list:
         """Sends a signed message; returns the bodies of the messages sent back for it."""
-        fields = self.fields(body)
+        return self.post_signed(self.fields(body))
+
+    def post_signed(self, fields: dict) -> list:
+        """Posts the fields signed as Twilio signs them; returns the messages sent back."""
         response = self.post(fields, twilio_signature(TWILIO_WEBHOOK_URL, fields, TWILIO_AUTH_TOKEN))
         assert response.status_code == 200, response.text
         assert response.headers["Content-Type"].startswith("text/xml") and "<Response>" in response.text
@@ -71,8 +85,14 @@ class Phone:
         new, self.seen = received[self.seen:], len(received)
         return [m.body for m in new]
 
+    def tracker(self) -> dict:
+        """The stored conversation, read by its full id through Rasa's HTTP API."""
+        tracker = self.servers.conversation(self.conversation_id)
+        assert tracker["sender_id"] == self.conversation_id, "read under another id"
+        return tracker
+
     def open_question(self):
-        return self.servers.tracker(self.number)["slots"]["requested_slot"]
+        return self.tracker()["slots"]["requested_slot"]
 
 
 def choice_number(body: str, title: str) -> str:
@@ -155,7 +175,7 @@ def test_a_whole_conversation_by_sms_reaches_the_summary_in_ordered_parts(server
     else:
         pytest.fail(f"the questions never ended; asked {asked}")
 
-    slots = servers.tracker(phone.number)["slots"]
+    slots = phone.tracker()["slots"]
     assert {slot: slots[slot] for slot in asked} == {slot: PLAN[slot][2] for slot in asked}
     assert "symptom_areas" in asked and "daily_activity" in asked and "main_goal" in asked
 
@@ -189,7 +209,7 @@ def test_forged_or_missing_signatures_get_403_and_nothing_is_processed_or_sent(s
         response = phone.post(sent, signature)
         assert response.status_code == 403, what
     assert len(servers.twilio.all()) == before
-    events = servers.tracker(phone.number)["events"]
+    events = phone.tracker()["events"]
     assert not any(e["event"] == "user" for e in events)
 
 
@@ -206,7 +226,7 @@ def test_stop_silences_the_number_until_start(servers):
     assert len(started) == 1 and "STOP" in started[0]
     assert phone.text("hello again"), "after START the assistant answers again"
     # The stop is kept with the conversation, not in the server's memory.
-    assert servers.tracker(phone.number)["slots"]["text_messages_stopped"] is False
+    assert phone.tracker()["slots"]["text_messages_stopped"] is False
 
 
 def test_start_and_yes_are_answers_when_messages_were_never_stopped(servers):
@@ -215,7 +235,7 @@ def test_start_and_yes_are_answers_when_messages_were_never_stopped(servers):
     replies = phone.text("start")
     assert phone.open_question() == "symptoms_affect_daily_life", replies
     phone.text("yes")
-    assert servers.tracker(phone.number)["slots"]["symptoms_affect_daily_life"] == "yes"
+    assert phone.tracker()["slots"]["symptoms_affect_daily_life"] == "yes"
 
 
 def test_whatsapp_senders_are_answered_on_whatsapp(servers):
@@ -281,3 +301,153 @@ def test_phone_numbers_and_message_text_stay_out_of_the_logs(servers):
     logs = servers.logs()
     assert phone.number not in logs and phone.number.lstrip("+") not in logs
     assert marker not in logs
+
+
+# --- no other channel reaches a text conversation -----------------------------------------------
+
+CHANGE_AN_ANSWER = "I want to change one of my answers"
+WAIT_S = 60
+
+
+def user_turns(tracker: dict) -> int:
+    return sum(e["event"] == "user" for e in tracker["events"])
+
+
+def reply_texts(replies: list) -> list:
+    return [" ".join(str(r.get("text", "")).split()) for r in replies]
+
+
+@pytest.fixture
+def answering_phone(servers):
+    """A person who has answered two questions by SMS, and their stored conversation."""
+    phone = Phone(servers, random_number())
+    phone.text(choice_number(joined(phone.text("hello")), "Yes, let's start"))
+    phone.text("yes")  # symptoms_affect_daily_life
+    phone.text("not sure")  # symptom_areas
+    tracker = phone.tracker()
+    assert tracker["slots"]["symptoms_affect_daily_life"] == "yes" and tracker["slots"]["symptom_areas"]
+    return phone, tracker
+
+
+def assert_unchanged(phone, before: dict):
+    after = phone.tracker()
+    assert after["slots"] == before["slots"]
+    assert len(after["events"]) == len(before["events"])
+
+
+def ids_naming(phone) -> dict:
+    """What someone who knows the number (or its conversation id) might name."""
+    return {"number": phone.number, "WhatsApp number": "whatsapp:" + phone.number,
+            "conversation id": phone.conversation_id}
+
+
+def test_no_rest_sender_reaches_a_text_conversation(servers, answering_phone):
+    phone, before = answering_phone
+    stranger = servers.send(f"new-{secrets.token_hex(8)}", CHANGE_AN_ANSWER)
+    for what, sender in ids_naming(phone).items():
+        assert reply_texts(servers.send(sender, CHANGE_AN_ANSWER)) == reply_texts(stranger), what
+        assert_unchanged(phone, before)
+    # "Delete my answers", confirmed, by someone naming the number: the SMS answers stay.
+    for sender in (phone.number, phone.conversation_id):
+        servers.send(sender, "delete my answers")
+        servers.send(sender, "yes")
+        assert_unchanged(phone, before)
+    assert phone.text("not sure"), "and the person's conversation goes on"
+    assert user_turns(phone.tracker()) == user_turns(before) + 1
+
+
+def test_no_socketio_session_reaches_a_text_conversation(servers, answering_phone):
+    phone, before = answering_phone
+    for what, named in ids_naming(phone).items():
+        confirmed, refused, replies = queue.Queue(), queue.Queue(), queue.Queue()
+        client = socketio.Client(reconnection=False)
+        client.on("session_confirm", confirmed.put)
+        client.on("bad_request", refused.put)
+        client.on("bot_uttered", replies.put)
+        client.connect(servers.rasa_url, transports=["polling"], wait_timeout=WAIT_S)
+        try:
+            client.emit("session_request", {"session_id": named})
+            token = confirmed.get(timeout=WAIT_S)
+            assert named not in token, f"{what}: the server issues its own session, it does not join one named"
+            client.emit("user_uttered", {"message": CHANGE_AN_ANSWER, "session_id": named})
+            assert "session_id" in refused.get(timeout=WAIT_S)["error"], what
+            client.emit("user_uttered", {"message": CHANGE_AN_ANSWER, "session_id": token})
+            assert replies.get(timeout=WAIT_S), f"{what}: its own new session is answered"
+        finally:
+            client.disconnect()
+        assert_unchanged(phone, before)
+
+
+# --- a request Twilio sends twice runs once -----------------------------------------------------
+
+
+def seen_rows(servers) -> int:
+    with sqlite3.connect(servers.log_dir / "conversations.db") as connection:
+        return connection.execute("SELECT count(*) FROM seen_channel_messages").fetchone()[0]
+
+
+def test_a_replayed_twilio_request_runs_no_second_turn_and_sends_nothing(servers):
+    phone = Phone(servers, random_number())
+    phone.text("hello")
+    fields = phone.fields("what is this for?")
+    rows = seen_rows(servers)
+    first = phone.post_signed(fields)
+    assert first
+    turns = user_turns(phone.tracker())
+    for _ in range(2):
+        assert phone.post_signed(fields) == [], "no second text"
+    assert user_turns(phone.tracker()) == turns, "no second turn"
+    # Remembered in the database, which a restart keeps (tests/test_tracker_store.py reads
+    # it back with a second store), and not as Twilio's MessageSid.
+    assert seen_rows(servers) == rows + 1
+    assert fields["MessageSid"].encode() not in (servers.log_dir / "conversations.db").read_bytes()
+    # The same, sent three times at once: one turn.
+    fields = phone.fields("not sure")
+    signature = twilio_signature(TWILIO_WEBHOOK_URL, fields, TWILIO_AUTH_TOKEN)
+    responses = []
+    threads = [threading.Thread(target=lambda: responses.append(phone.post(fields, signature))) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [r.status_code for r in responses] == [200] * 3
+    assert user_turns(phone.tracker()) == turns + 1
+    replies = phone.new_messages()
+    assert replies and len(set(replies)) == len(replies), "one reply, not three"
+    # Without a MessageSid (real Twilio always sends one), a request is handled as before.
+    no_sid = {k: v for k, v in phone.fields("not sure").items() if "Sid" not in k or k == "AccountSid"}
+    assert phone.post_signed(no_sid) and phone.post_signed(no_sid)
+    assert user_turns(phone.tracker()) == turns + 3
+
+
+# --- the database holds no phone number ---------------------------------------------------------
+
+
+def number_forms(number: str) -> list:
+    bare = number.replace("whatsapp:", "")
+    digits = bare.lstrip("+")
+    return [bare, digits, digits[1:], quote(bare, safe="")]
+
+
+def test_the_database_holds_no_phone_number(servers):
+    phones = [Phone(servers, random_number()), Phone(servers, random_number("whatsapp:"))]
+    for phone in phones:
+        phone.text(choice_number(joined(phone.text("hello")), "Yes, let's start"))
+        phone.text("yes")
+        phone.text("HELP")
+        phone.text("STOP")
+        phone.text("START")
+    database = servers.log_dir / "conversations.db"
+    with sqlite3.connect(database) as connection:
+        stored_ids = {row[0] for row in connection.execute("SELECT DISTINCT sender_id FROM events")}
+        events = [row[0] for row in connection.execute("SELECT data FROM events")]
+    files = b"".join(p.read_bytes() for p in database.parent.glob(database.name + "*"))
+    for phone in phones:
+        assert phone.conversation_id in stored_ids, "the conversation is stored, under its hashed id"
+        stored = phone.tracker()
+        assert user_turns(stored) == 3 and stored["slots"]["text_messages_stopped"] is False
+        everything = [json.dumps(stored)] + events
+        for form in number_forms(phone.number):
+            assert form.encode() not in files, form
+            assert not any(form in text for text in everything), form
+            assert not any(form in sender for sender in stored_ids), form

@@ -14,6 +14,7 @@ from typing import Dict, List
 import requests
 
 HOLD_LIMIT_S = 120  # a held call goes on by itself after this, so a failed test never hangs
+FORWARDED_HEADERS = ("X-Action-Token",)  # Rasa's token (endpoints.scaled.yml): the action server needs it
 
 
 class ActionGate:
@@ -90,7 +91,8 @@ class ActionGate:
                 try:
                     answer = requests.request(
                         method, gate.action_server_url + self.path, data=body or None,
-                        headers={"Content-Type": self.headers.get("Content-Type", "application/json")},
+                        headers={"Content-Type": self.headers.get("Content-Type", "application/json"),
+                                 **{h: self.headers[h] for h in FORWARDED_HEADERS if h in self.headers}},
                         timeout=HOLD_LIMIT_S,
                     )
                     status, content, kind = answer.status_code, answer.content, answer.headers.get("Content-Type", "")

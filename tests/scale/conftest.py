@@ -212,14 +212,14 @@ def cluster(tmp_path_factory, postgres, redis_server):
     token = secrets.token_urlsafe(24)
     url_a, url_b = f"http://127.0.0.1:{port_a}", f"http://127.0.0.1:{port_b}"
     gate = ActionGate(f"http://127.0.0.1:{actions_port}").start()
-    commands = _e2e.assistant_commands(port_a, actions_port, token, endpoints=SCALED_ENDPOINTS)
+    commands = _e2e.assistant_commands(port_a, actions_port, endpoints=SCALED_ENDPOINTS)
     commands = {
         "actions": commands["actions"],
         "rasa-a": commands["rasa"],
-        "rasa-b": _e2e.assistant_commands(port_b, actions_port, token, endpoints=SCALED_ENDPOINTS)["rasa"],
+        "rasa-b": _e2e.assistant_commands(port_b, actions_port, endpoints=SCALED_ENDPOINTS)["rasa"],
     }
     env = {
-        **_e2e.server_env(work, actions_port),
+        **_e2e.server_env(work, actions_port, token),
         "ACTION_ENDPOINT_URL": f"{gate.url}/webhook",
         "POSTGRES_HOST": "127.0.0.1", "POSTGRES_PORT": str(postgres.port), "POSTGRES_DB": DATABASE,
         "POSTGRES_USER": DATABASE_USER, "POSTGRES_PASSWORD": postgres.password, "POSTGRES_SSLMODE": "disable",

@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from channels.identity import REST_PREFIX
+
 PROJECT = Path(__file__).resolve().parents[2]
+
+
+def rest(sender: str) -> str:
+    """The conversation id the REST channel stores a sender's messages under."""
+    return REST_PREFIX + sender
 
 
 def load_conversations():
@@ -42,7 +49,7 @@ def same_tracker_from_both(cluster, sender) -> dict:
 
 
 def assert_stored_once_in_database(cluster, sender, tracker, sent):
-    rows = cluster.postgres.events(sender)
+    rows = cluster.postgres.events(rest(sender))
     assert [data for _, data in rows] == tracker["events"], "the database and the tracker API disagree"
     stored = [data["text"] for type_name, data in rows if type_name == "user"]
     assert stored == sent, "a message was lost, stored twice or stored out of order"
@@ -80,7 +87,7 @@ def test_turns_alternating_between_two_instances_lose_nothing_and_run_once(clust
     assert user_texts(tracker["events"]) == sent, "a message was lost, processed twice or out of order"
     assert questions_asked(tracker["events"]) == asked, "a question was said twice: a turn ran twice"
     assert_stored_once_in_database(cluster, sender, tracker, sent)
-    assert cluster.lock_tickets(sender) == [], "a lock was left behind in Redis"
+    assert cluster.lock_tickets(rest(sender)) == [], "a lock was left behind in Redis"
 
     logs = cluster.a.logs() + cluster.postgres.log.read_text()  # A's folder holds every server's log
     for reply in PATIENT["replies"].values():
@@ -108,19 +115,19 @@ def test_two_turns_sent_at_once_to_both_instances_run_one_after_the_other(cluste
         thread.start()
         return thread
 
-    cluster.gate.hold(sender)
+    cluster.gate.hold(rest(sender))
     try:
         turn_a = send_in_background("a", cluster.a, first)
-        cluster.gate.wait_for(lambda: first in cluster.gate.arrived(sender), "A's turn to call the action server")
+        cluster.gate.wait_for(lambda: first in cluster.gate.arrived(rest(sender)), "A's turn to call the action server")
         turn_b = send_in_background("b", cluster.b, second)
         cluster.gate.wait_for(
-            lambda: second in cluster.gate.arrived(sender) or len(cluster.lock_tickets(sender)) == 2,
+            lambda: second in cluster.gate.arrived(rest(sender)) or len(cluster.lock_tickets(rest(sender))) == 2,
             "B's turn to wait in the lock or to call the action server",
         )
-        assert second not in cluster.gate.arrived(sender), "B processed its turn while A's was still running"
-        assert cluster.lock_tickets(sender) == [0, 1], "A holds the lock and B waits for it"
+        assert second not in cluster.gate.arrived(rest(sender)), "B processed its turn while A's was still running"
+        assert cluster.lock_tickets(rest(sender)) == [0, 1], "A holds the lock and B waits for it"
     finally:
-        cluster.gate.release(sender)
+        cluster.gate.release(rest(sender))
     turn_a.join(timeout=120)
     turn_b.join(timeout=120)
     assert set(replies) == {"a", "b"}, "a turn got no answer"
@@ -133,7 +140,7 @@ def test_two_turns_sent_at_once_to_both_instances_run_one_after_the_other(cluste
     assert user_texts(tracker["events"]) == sent
     assert questions_asked(tracker["events"]) == ["symptoms_affect_daily_life", "symptom_areas", "spread_extent"]
     assert_stored_once_in_database(cluster, sender, tracker, sent)
-    assert cluster.lock_tickets(sender) == []
+    assert cluster.lock_tickets(rest(sender)) == []
 
 
 def test_delete_my_answers_asked_on_one_instance_deletes_the_conversation_from_postgresql(cluster):
@@ -141,8 +148,8 @@ def test_delete_my_answers_asked_on_one_instance_deletes_the_conversation_from_p
     cluster.a.send(sender, "hello")
     cluster.b.send(sender, "/start_questions")
     cluster.a.send(sender, '/inform{"answer": "yes"}')
-    assert cluster.postgres.events(sender)
+    assert cluster.postgres.events(rest(sender))
     cluster.b.send(sender, "please delete my answers")
     cluster.a.send(sender, "/affirm")
-    assert cluster.postgres.events(sender) == []
+    assert cluster.postgres.events(rest(sender)) == []
     assert cluster.b.tracker(sender)["slots"]["symptoms_affect_daily_life"] is None

@@ -9,7 +9,13 @@
   "use strict";
 
   const STORAGE_KEY = "talk-prep-chat";
-  const SESSION_ID_BYTES = 16; // 128 random bits
+  // A session token as the server issues it (channels/identity.py): id, then signature.
+  const SESSION_TOKEN = /^[0-9a-f]{32}\.[0-9a-f]{64}$/;
+  // The server reads 2,000 characters of a message and closes a connection that sends
+  // more than 64 kB at once; this much always fits, and the server says it was cut.
+  const MAX_SEND_CHARS = 8000;
+  // While another tab holds this conversation, ask again this often.
+  const IN_USE_RETRY_MS = 3000;
   // Sent once at the start of a new conversation: the assistant answers with its welcome.
   const DEFAULT_START_PAYLOAD = "/greet";
   const COLOUR_VARIABLES = {
@@ -26,16 +32,11 @@
   const scriptUrl = document.currentScript ? document.currentScript.src : location.href;
   const serverUrl = String(options.serverUrl || new URL(scriptUrl, location.href).origin).replace(/\/+$/, "");
 
-  // --- the session: an id and what was shown, for this browser tab only ---------------
-
-  function randomSessionId() {
-    const bytes = new Uint8Array(SESSION_ID_BYTES);
-    crypto.getRandomValues(bytes);
-    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-  }
+  // --- the session: the server's token and what was shown, for this browser tab only ---
+  // The server issues the token (null until it has); only this tab holds it.
 
   function newSession() {
-    return { sessionId: randomSessionId(), started: false, transcript: [] };
+    return { token: null, started: false, transcript: [] };
   }
 
   // sessionStorage, not localStorage: closing the tab forgets the conversation, so the
@@ -43,7 +44,7 @@
   function loadSession() {
     try {
       const saved = JSON.parse(sessionStorage.getItem(STORAGE_KEY));
-      if (saved && /^[0-9a-f]{32,}$/.test(saved.sessionId) && Array.isArray(saved.transcript)) return saved;
+      if (saved && SESSION_TOKEN.test(saved.token) && Array.isArray(saved.transcript)) return saved;
     } catch (ignored) {
       // Unreadable or blocked storage: start afresh.
     }
@@ -83,6 +84,7 @@
     let session = loadSession();
     let socket = null;
     let sessionConfirmed = false;
+    let inUseRetry = null;
     let waitingToSend = [];
     let summaryTextsToSkip = [];
     let focusNextChoices = false;
@@ -293,7 +295,7 @@
     // --- what the person sends ---
 
     function emit(message) {
-      socket.emit("user_uttered", { message: message, session_id: session.sessionId });
+      socket.emit("user_uttered", { message: message.slice(0, MAX_SEND_CHARS), session_id: session.token });
     }
 
     // Messages wait for the session to be confirmed, so a reply always finds this tab.
@@ -317,19 +319,30 @@
       send(text, text);
     });
 
-    clearButton.addEventListener("click", () => {
-      if (!window.confirm(words.clear_confirm)) return;
+    // A new conversation: the server deleted the old one, or never signed its token.
+    function startAfresh() {
       session = newSession();
-      saveSession(session);
       summaryTextsToSkip = [];
       waitingToSend = [];
       setTyping(false);
       showTranscript();
-      // A new connection joins only the new conversation.
-      socket.disconnect();
-      socket.connect();
+    }
+
+    // The server deletes the conversation, then confirms a new session (a new token).
+    clearButton.addEventListener("click", () => {
+      if (!window.confirm(words.clear_confirm)) return;
+      if (!sessionConfirmed) {
+        setConnection("clear_offline");
+        return;
+      }
+      sessionConfirmed = false;
+      socket.emit("clear_conversation");
       input.focus();
     });
+
+    function requestSession() {
+      socket.emit("session_request", session.token ? { session_id: session.token } : {});
+    }
 
     // --- the connection to Rasa's socketio channel ---
 
@@ -338,11 +351,20 @@
       socket = window.io(options.socketUrl || config.socketUrl);
       socket.on("connect", () => {
         sessionConfirmed = false;
-        // Rasa (session_persistence) puts this connection in the conversation's room.
-        socket.emit("session_request", { session_id: session.sessionId });
+        requestSession();
       });
-      socket.on("session_confirm", () => {
+      socket.on("session_confirm", (token) => {
+        if (typeof token !== "string" || !SESSION_TOKEN.test(token)) return;
+        if (token !== session.token) {
+          // Messages typed while connecting still go, to the conversation that now exists.
+          const waiting = waitingToSend;
+          startAfresh();
+          waitingToSend = waiting;
+          session.token = token;
+          saveSession(session);
+        }
         sessionConfirmed = true;
+        clearTimeout(inUseRetry);
         setConnection("connected");
         if (!session.started) {
           session.started = true;
@@ -352,6 +374,14 @@
         const waiting = waitingToSend;
         waitingToSend = [];
         waiting.forEach(emit);
+      });
+      // Another tab or window holds this conversation: wait until it lets go.
+      socket.on("session_in_use", () => {
+        setConnection("in_use");
+        clearTimeout(inUseRetry);
+        inUseRetry = setTimeout(() => {
+          if (socket.connected && !sessionConfirmed) requestSession();
+        }, IN_USE_RETRY_MS);
       });
       socket.on("bot_uttered", onBotMessage);
       socket.on("disconnect", (reason) => {
@@ -365,6 +395,11 @@
 
     showTranscript();
     connect();
+    // Let go of the conversation at once when the page goes, so a reload resumes it.
+    window.addEventListener("pagehide", () => socket.disconnect());
+    window.addEventListener("pageshow", (event) => {
+      if (event.persisted) socket.connect();
+    });
   }
 
   function applyColours(root, colours) {
