@@ -184,6 +184,7 @@ test-scale: $(MODEL_STAMP) databases ## Two Rasa instances on real PostgreSQL an
 BENCH_ARGS ?= --cv-epochs 40
 bench: $(MODEL_STAMP) ## Measure speed, memory and understanding beside Rasa's starter bot; writes bench/report.md
 	$(PY) bench/run.py $(BENCH_ARGS)
+	$(PY) bench/huge_bodies.py
 
 purge: $(STAMP) ## Delete conversations idle for more than DAYS days (default RETENTION_DAYS): make purge DAYS=90
 	$(PY) scripts/purge.py --days $(or $(DAYS),$(RETENTION_DAYS))
