@@ -85,6 +85,9 @@
     let socket = null;
     let sessionConfirmed = false;
     let inUseRetry = null;
+    // Once this page has held its session, "in use" means the server has not yet noticed
+    // that the page's own dropped connection has gone: that is reconnecting, not another tab.
+    let heldBefore = false;
     let waitingToSend = [];
     let summaryTextsToSkip = [];
     let focusNextChoices = false;
@@ -364,6 +367,7 @@
           saveSession(session);
         }
         sessionConfirmed = true;
+        heldBefore = true;
         clearTimeout(inUseRetry);
         setConnection("connected");
         if (!session.started) {
@@ -377,7 +381,7 @@
       });
       // Another tab or window holds this conversation: wait until it lets go.
       socket.on("session_in_use", () => {
-        setConnection("in_use");
+        setConnection(heldBefore ? "reconnecting" : "in_use");
         clearTimeout(inUseRetry);
         inUseRetry = setTimeout(() => {
           if (socket.connected && !sessionConfirmed) requestSession();
