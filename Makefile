@@ -180,9 +180,10 @@ test-scale: $(MODEL_STAMP) databases ## Two Rasa instances on real PostgreSQL an
 	$(PY) -m pytest tests/scale -q
 
 # Options for bench/run.py (bench/README.md), e.g. BENCH_ARGS="--skip-speed --skip-cv" for a
-# one-minute run. Fewer DIET epochs in cross-validation keep the whole run under 15 minutes.
+# one-minute run. Fewer DIET epochs in cross-validation keep the whole run under 15 minutes
+# (bench/huge_bodies.py adds 1 to 1.5 minutes).
 BENCH_ARGS ?= --cv-epochs 40
-bench: $(MODEL_STAMP) ## Measure speed, memory and understanding beside Rasa's starter bot; writes bench/report.md
+bench: $(MODEL_STAMP) ## Measure speed, memory and understanding beside Rasa's starter bot, then turns under huge bodies; writes bench/report.md, bench/huge_bodies_report.md
 	$(PY) bench/run.py $(BENCH_ARGS)
 	$(PY) bench/huge_bodies.py
 
