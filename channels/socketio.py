@@ -95,6 +95,13 @@ class Sessions:
     def of(self, sid: Text) -> Optional[tuple]:
         return self.held.get(sid)
 
+    def of_connection(self, sid: Text) -> tuple:
+        """(conversation, token) of the connection; raises incoming.BadInput without one."""
+        held = self.held.get(sid)
+        if held is None:
+            raise incoming.BadInput("send session_request first: this connection has no session")
+        return held
+
 
 async def forget(agent: Any, conversation: Text) -> None:
     """Deletes the conversation through the tracker store, under its lock."""
@@ -167,11 +174,8 @@ class CheckedSocketIOInput(SocketIOInput):
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
         async def handle_message(sid: Text, data: Any = None, *_: Any) -> None:
-            held = sessions.of(sid)
             try:
-                if held is None:
-                    raise incoming.BadInput("send session_request first: this connection has no session")
-                turn = read_message(data, self.metadata_key, *held)
+                turn = read_message(data, self.metadata_key, *sessions.of_connection(sid))
             except incoming.BadInput as error:
                 await refuse(sid, error)
                 return
@@ -180,11 +184,11 @@ class CheckedSocketIOInput(SocketIOInput):
 
         @sio.on(CLEAR_EVENT, namespace=self.namespace)
         async def clear_conversation(sid: Text, *_: Any) -> None:
-            held = sessions.of(sid)
-            if held is None:
-                await refuse(sid, incoming.BadInput("send session_request first: this connection has no session"))
+            try:
+                conversation, token = sessions.of_connection(sid)
+            except incoming.BadInput as error:
+                await refuse(sid, error)
                 return
-            conversation, token = held
             agent = app_holder["app"].ctx.agent
             try:
                 await forget(agent, conversation)
@@ -194,8 +198,6 @@ class CheckedSocketIOInput(SocketIOInput):
                                   conversation)
                 await emit(SESSION_CONFIRM_EVENT, token, sid)
                 return
-            sio.leave_room(sid, conversation, namespace=self.namespace)
-            sessions.release(sid)
-            await start_new_session(sid)
+            await start_new_session(sid)  # leaves the old conversation's room and lets it go
 
         return webhook
