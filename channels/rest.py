@@ -62,8 +62,9 @@ def is_loopback(address: Text) -> bool:
 def check_access(request: Request, token: Optional[Text]) -> None:
     """Raises NotAllowed unless the request may use the REST channel (module docstring)."""
     if token:
-        sent = request.headers.get("authorization", "")
-        if not hmac.compare_digest(sent.encode("utf-8"), f"Bearer {token}".encode("utf-8")):
+        # Sanic decodes header bytes with surrogateescape: encode them back the same way.
+        sent = request.headers.get("authorization", "").encode("utf-8", "surrogateescape")
+        if not hmac.compare_digest(sent, f"Bearer {token}".encode("utf-8")):
             raise NotAllowed(401, "the REST channel needs its bearer token")
         return
     if not is_loopback(request.ip) or any(name in request.headers for name in FORWARDING_HEADERS):

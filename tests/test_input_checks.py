@@ -189,7 +189,8 @@ def test_without_a_token_the_rest_channel_refuses_others_and_proxied_requests(ip
 
 
 @pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer wrong"}, {"Authorization": "the-token"},
-                                     {"Authorization": "Bearer the-token "}, {"Authorization": "Basic the-token"}])
+                                     {"Authorization": "Bearer the-token "}, {"Authorization": "Basic the-token"},
+                                     {"Authorization": "Bearer \udcff"}])  # a byte that is not UTF-8
 def test_with_a_token_the_rest_channel_needs_it_even_from_this_machine(headers):
     with pytest.raises(NotAllowed) as refusal:
         check_access(rest_request("127.0.0.1", headers), token="the-token")
