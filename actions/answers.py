@@ -4,8 +4,14 @@ Each question has its own reader: the same words mean different things under
 different questions ("no one told me" is "not sure" for receptor status; "I'm 58"
 answers the age question only). A reader returns a schema value, or None when it
 is not confident; it never guesses. Vocabulary lives in nlp/patterns.yml.
+
+A reader may also return a Reading that is not sure: the reply was torn between
+values, or the value rests on arithmetic or on flipping a negated word. The form
+then asks the person to confirm before storing anything (actions/confirmations.py).
 """
-from typing import Callable, Dict, List, Optional, Sequence
+import datetime
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from spacy.tokens import Doc
 
@@ -15,6 +21,34 @@ UNSURE = "unsure"
 AREA_ORDER = ("brain", "spine", "bone", "lung", "liver", "other")
 
 Reader = Callable[[Doc, Optional[str]], Optional[object]]
+
+# A yes or no that only the classifier gave, for a reply longer than this, is checked.
+LONGEST_PLAIN_REPLY = 6
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a reply says for the open question, and whether to store it straight away.
+
+    value None: not understood. sure False: ask first, `value` being the best
+    reading and `others` the other values the reply could mean, best first.
+    """
+
+    value: Any = None
+    sure: bool = True
+    others: Tuple[Any, ...] = ()
+
+
+def doubtful(value: Any, *others: Any) -> Reading:
+    return Reading(value, sure=False, others=tuple(o for o in others if o != value))
+
+
+def as_reading(result: Any) -> Reading:
+    return result if isinstance(result, Reading) else Reading(result)
+
+
+def is_unsure(value: Any) -> bool:
+    return value == UNSURE or value == [UNSURE]
 
 
 # --- shared pieces ---------------------------------------------------------------
@@ -59,10 +93,19 @@ def intent_reading(intent: Optional[str]) -> Optional[str]:
     return {"affirm": "yes", "deny": "no", "unsure": UNSURE}.get(intent or "")
 
 
-def single(values: Sequence[str]) -> Optional[str]:
-    """One distinct value, or None when the reply names several that disagree."""
-    distinct = set(values)
-    return distinct.pop() if len(distinct) == 1 else None
+def single(values: Sequence[str]) -> Any:
+    """One distinct value; a doubtful Reading, most named first, when several disagree."""
+    distinct = sorted(dict.fromkeys(values), key=lambda value: -list(values).count(value))
+    if len(distinct) <= 1:
+        return distinct[0] if distinct else None
+    return doubtful(*distinct)
+
+
+def classifier_only(value: Optional[str], doc: Doc) -> Any:
+    """A yes/no read from the classifier alone: sure for a short reply, checked for a long one."""
+    if value is None or value == UNSURE or len(doc) <= LONGEST_PLAIN_REPLY:
+        return value
+    return doubtful(value)
 
 
 def yes_no_reader(yes_labels: Sequence[str], no_labels: Sequence[str] = ()) -> Reader:
@@ -70,7 +113,7 @@ def yes_no_reader(yes_labels: Sequence[str], no_labels: Sequence[str] = ()) -> R
         topic = [*yes_labels, *no_labels]
         if says_unsure(doc, topic) or any(s.id_ == UNSURE for s in language.spans(doc, topic)):
             return UNSURE
-        return polar_reading(doc, yes_labels, no_labels) or intent_reading(intent)
+        return polar_reading(doc, yes_labels, no_labels) or classifier_only(intent_reading(intent), doc)
 
     return read
 
@@ -79,21 +122,28 @@ def choice_reader(label: str, negated_means: Optional[Dict[str, str]] = None, po
     """A value named by one label's ids; a negated mention flips through negated_means or is dropped."""
 
     def read(doc: Doc, intent: Optional[str]) -> Optional[str]:
-        values = []
+        values, flipped = [], False
         for span in language.spans(doc, [label]):
             if language.is_doubted(span):
                 continue
             value = span.id_
             if language.is_negated(span):
                 value = (negated_means or {}).get(value)
+                flipped = flipped or bool(value)
             if value:
                 values.append(value)
         if values:
-            return single(values)
+            reading = as_reading(single(values))
+            # "they're not small" flips a word: check that the flip is what was meant
+            return doubtful(reading.value, *reading.others) if flipped else reading
         if says_unsure(doc):
             return UNSURE
         if polar:
-            answer = polar_reading(doc) or intent_reading(intent)
+            answer = polar_reading(doc)
+            if answer is None:
+                checked = as_reading(classifier_only(intent_reading(intent), doc))
+                value = polar.get(checked.value, checked.value if checked.value == UNSURE else None)
+                return Reading(value, checked.sure)
             return polar.get(answer, answer if answer == UNSURE else None)
         return intent_reading(intent) if intent == "unsure" else None
 
@@ -156,10 +206,10 @@ def count_by_site(doc: Doc) -> Optional[float]:
     return sum(counts)
 
 
-def read_growth_count(doc: Doc, intent: Optional[str]) -> Optional[str]:
+def read_growth_count(doc: Doc, intent: Optional[str]) -> Any:
     by_site = count_by_site(doc)
     if by_site is not None and count_category(by_site):
-        return count_category(by_site)
+        return doubtful(count_category(by_site))  # added up: check the sum
     phrases = language.spans(doc, ["COUNT"])
     # A number inside a count phrase is part of it: "five" in "more than five".
     categories = [count_category(n) for n in language.numbers(doc, skip=phrases)]
@@ -172,20 +222,41 @@ def read_growth_count(doc: Doc, intent: Optional[str]) -> Optional[str]:
     return UNSURE if intent == "unsure" else None
 
 
-def read_age_65_or_older(doc: Doc, intent: Optional[str]) -> Optional[str]:
+def age_from_birth_year(year: float, today: datetime.date) -> Any:
+    """65 or older from a year of birth: arithmetic, so always checked; torn on the year one turns 65."""
+    oldest, youngest = today.year - year, today.year - year - 1
+    answers = ["yes" if age >= 65 else "no" for age in (oldest, youngest)]
+    return doubtful(*answers)
+
+
+def says_age_to_come(doc: Doc) -> bool:
+    """"I'll be 65 in March", "turning 65": the number is next birthday's age."""
+    return bool(language.words(doc.text) & AGE_TO_COME_WORDS)
+
+
+AGE_TO_COME_WORDS = frozenset({"turning", "be", "next", "soon"})
+
+
+def read_age_65_or_older(doc: Doc, intent: Optional[str]) -> Any:
     stated_group = single([s.id_ for s in language.spans(doc, ["AGE_GROUP"]) if not language.is_negated(s)])
     if stated_group:
         return stated_group
     low, high = settings.AGE_RANGE
     stated = language.numbers(doc)
+    today = datetime.date.today()
+    birth_years = [n for n in stated if today.year - high <= n <= today.year - low]
+    if len(birth_years) == 1:
+        return age_from_birth_year(birth_years[0], today)
     ages = [n for n in stated if low <= n <= high]
+    if ages and says_age_to_come(doc):
+        return doubtful(*["yes" if age - 1 >= 65 else "no" for age in ages])
     if ages:
         return single(["yes" if age >= 65 else "no" for age in ages])
     if stated:
         return None  # an implausible age ("i'm 150") is not understood, not read as yes/no
     if says_unsure(doc):
         return UNSURE
-    return polar_reading(doc) or intent_reading(intent)
+    return polar_reading(doc) or classifier_only(intent_reading(intent), doc)
 
 
 def read_main_goal(doc: Doc, intent: Optional[str]) -> Optional[str]:
@@ -225,13 +296,17 @@ def read_hormone_receptor_status(doc: Doc, intent: Optional[str]) -> Optional[st
         ]
         values = [flip[s.id_] if language.is_negated(s) else s.id_ for s in found]
         if values:
-            return single(values)
+            reading = as_reading(single(values))
+            if any(language.is_negated(s) for s in found):
+                return doubtful(reading.value, *reading.others)
+            return reading
     if says_unsure(doc):
         return UNSURE
     if language.spans(doc, ["OTHER_RECEPTOR"]):
         return None  # HER2 or PR status alone says nothing about the estrogen receptor
-    polar = polar_reading(doc) or intent_reading(intent)
-    return {"yes": "er_positive", "no": "er_negative"}.get(polar or "", polar if polar == UNSURE else None)
+    polar = as_reading(polar_reading(doc) or classifier_only(intent_reading(intent), doc))
+    value = {"yes": "er_positive", "no": "er_negative"}.get(polar.value or "", polar.value if polar.value == UNSURE else None)
+    return Reading(value, polar.sure)
 
 
 def read_years_to_metastasis(doc: Doc, intent: Optional[str]):
@@ -240,13 +315,13 @@ def read_years_to_metastasis(doc: Doc, intent: Optional[str]):
     if len(durations) == 1:
         return durations[0]
     if durations:
-        return None
+        return doubtful(*durations)
     if says_unsure(doc):
         return UNSURE
     numbers = language.numbers(doc)
     calendar_years = sorted(n for n in numbers if 1940 <= n <= 2100)
     if len(calendar_years) == 2:
-        return calendar_years[1] - calendar_years[0]
+        return doubtful(calendar_years[1] - calendar_years[0])  # worked out: check it
     if len(numbers) == 1 and numbers[0] < 100:
         return numbers[0]
     return UNSURE if intent == "unsure" else None
@@ -275,6 +350,39 @@ READERS: Dict[str, Reader] = {
 }
 
 
+ANSWER_SLOTS = tuple(READERS)
+
+
+def hedged(doc: Doc) -> bool:
+    """"I think", "probably", "if I remember right": the person is not quite sure."""
+    return bool(language.spans(doc, ["HEDGE"]))
+
+
+def double_negative(doc: Doc) -> bool:
+    """Two negations in one clause, besides a leading "no": "it's not that it doesn't bother me"."""
+    cues_in_clause = 0
+    for token in doc:
+        word = token.norm_.lower()
+        if word in language.CLAUSE_BREAKS:
+            cues_in_clause = 0
+        elif word in language.NEGATION_CUES and not (token.i == 0 and word == "no"):
+            cues_in_clause += 1
+            if cues_in_clause >= 2:
+                return True
+    return False
+
+
+def read(slot: str, text: str, intent: Optional[str] = None) -> Reading:
+    """How a free-text reply answers the question `slot`, and how sure that reading is."""
+    doc = language.parse(text)
+    reading = as_reading(READERS[slot](doc, intent))
+    if reading.value is None or is_unsure(reading.value) or not reading.sure:
+        return reading
+    if hedged(doc) or double_negative(doc):
+        return doubtful(reading.value, UNSURE)
+    return reading
+
+
 def interpret(slot: str, text: str, intent: Optional[str] = None):
-    """The schema value a free-text reply gives the question `slot`, or None."""
-    return READERS[slot](language.parse(text), intent)
+    """The schema value a free-text reply gives the question `slot` (the best reading), or None."""
+    return read(slot, text, intent).value

@@ -2,7 +2,8 @@
 
 validate_candidacy_form decides which questions apply, reads the reply to the
 open question (actions/answers.py) and stores it only when it is a valid value of
-the answers schema; otherwise it says so kindly and the question stays open.
+the answers schema and the reading is sure; otherwise it says so kindly, or asks
+the person to confirm (actions/confirmations.py), and the question stays open.
 """
 from typing import Any, Dict, List, Optional, Text
 
@@ -12,9 +13,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
-from actions import answers, language, settings
+from actions import answers, confirmations, language, settings
 
-ANSWER_SLOTS = tuple(answers.READERS)
+ANSWER_SLOTS = answers.ANSWER_SLOTS
 
 # Follow-up questions and the earlier answer that makes them apply.
 FOLLOW_UPS = {
@@ -51,8 +52,46 @@ def button_value(slot: Text, message: Dict[Text, Any]) -> Optional[Any]:
     return [chosen]
 
 
+def stored(slot: Text, reading: answers.Reading, noted: bool = True) -> Dict[Text, Any]:
+    """The slot events for a reading: stored when sure, held for a check when not."""
+    if reading.value is None:
+        return {slot: None, settings.CONFIRM_SLOT: None, settings.NOTED_SLOT: None}
+    if not reading.sure:
+        return {settings.CONFIRM_SLOT: confirmations.to_confirm(slot, reading), settings.NOTED_SLOT: None}
+    return {slot: reading.value, settings.CONFIRM_SLOT: None, settings.NOTED_SLOT: slot if noted else None}
+
+
+def settle(slot: Text, pending: Dict[Text, Any], intent: Optional[Text], reading: answers.Reading) -> Dict[Text, Any]:
+    """The reply to "did I get this right?": yes stores it, no asks again, an answer is read."""
+    if intent == "affirm":
+        return stored(slot, answers.Reading(pending["best"]), noted=False)
+    if intent == "deny" and reading.value in (None, pending["best"]):
+        return {settings.CONFIRM_SLOT: None, settings.NOTED_SLOT: None}
+    if reading.value is None:
+        # not understood: keep the check open and show it again
+        return {slot: None}
+    if reading.value == pending["best"]:
+        # the same answer said again settles it
+        return stored(slot, answers.Reading(reading.value), noted=False)
+    return stored(slot, reading)
+
+
+def correction_of_noted(slot: Text, tracker: Tracker, text: Text) -> Dict[Text, Any]:
+    """ "no, three" just after "Noted: two growths" corrects that answer, not the open question."""
+    noted = tracker.get_slot(settings.NOTED_SLOT)
+    first, _, rest = text.strip().partition(" ")
+    if not noted or noted == slot or first.strip(",.!").lower() not in settings.CORRECTION_OPENERS or not rest:
+        return {}
+    reading = answers.read(noted, rest)
+    if reading.value is None or answers.is_unsure(reading.value) or reading.value == tracker.get_slot(noted):
+        return {}
+    if answers.interpret(slot, rest) is not None:
+        return {}  # "no, not really" also answers the open question: it is an answer
+    return stored(noted, reading)
+
+
 def read_reply(slot: Text, tracker: Tracker) -> Dict[Text, Any]:
-    """{slot: value or None} for a reply to the open question; {} for anything else.
+    """The slot events for a reply to the open question; {} for anything else.
 
     Warning signs and firm digressions (support, a person, changing an answer...)
     always go to the rules. A soft digression does too, unless the reply gives a
@@ -71,11 +110,17 @@ def read_reply(slot: Text, tracker: Tracker) -> Dict[Text, Any]:
         return {}
     chosen = button_value(slot, message)
     if chosen is not None:
-        return {slot: chosen}
-    value = answers.interpret(slot, text, intent_name)
-    if intent in settings.SOFT_DIGRESSION_INTENTS and (value is None or language.looks_like_question(text)):
+        return {slot: chosen, settings.CONFIRM_SLOT: None, settings.NOTED_SLOT: None}
+    reading = answers.read(slot, text, intent_name)
+    pending = confirmations.pending_for(slot, tracker)
+    if pending:
+        return settle(slot, pending, intent, reading)
+    correction = correction_of_noted(slot, tracker, text)
+    if correction:
+        return correction
+    if intent in settings.SOFT_DIGRESSION_INTENTS and (reading.value is None or language.looks_like_question(text)):
         return {}
-    return {slot: value}
+    return stored(slot, reading)
 
 
 def is_valid(slot: Text, value: Any, domain: DomainDict) -> bool:
@@ -94,6 +139,14 @@ def is_valid(slot: Text, value: Any, domain: DomainDict) -> bool:
     return value in domain["slots"][slot]["values"]
 
 
+def names_a_symptom(tracker: Tracker) -> bool:
+    """A reply not understood that names a symptom or a body part gets the urgent line too."""
+    message = tracker.latest_message or {}
+    if any(e.get("entity") == settings.BUTTON_ENTITY for e in message.get("entities") or []):
+        return False  # a tapped button, not typed words
+    return bool(language.spans(language.parse(message.get("text") or ""), settings.SYMPTOM_LABELS))
+
+
 def _extractor(slot: Text):
     def extract(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
         return read_reply(slot, tracker)
@@ -105,8 +158,12 @@ def _extractor(slot: Text):
 def _validator(slot: Text):
     def validate(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
         if is_valid(slot, value, domain):
+            if tracker.get_slot(settings.NOTED_SLOT) == slot:
+                confirmations.say_noted(slot, value, dispatcher)
             return {slot: value}
         dispatcher.utter_message(response="utter_did_not_understand")
+        if names_a_symptom(tracker):
+            dispatcher.utter_message(response="utter_if_new_or_worse")
         return {slot: None}
 
     validate.__name__ = f"validate_{slot}"
@@ -128,6 +185,16 @@ class ValidateCandidacyForm(FormValidationAction):
     ) -> List[Text]:
         return questions_that_apply(domain_slots, tracker.slots)
 
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        # rasa_sdk keeps only the form's questions; the check and the said-back
+        # question are set by the extraction too and must reach the tracker.
+        events = await super().get_validation_events(dispatcher, tracker, domain)
+        extracted = tracker.slots_to_validate()
+        kept = (settings.CONFIRM_SLOT, settings.NOTED_SLOT)
+        return events + [SlotSet(slot, extracted[slot]) for slot in kept if slot in extracted]
+
 
 # One reader per question lives in answers.READERS; the form's methods are the same
 # two steps for each, so they are generated instead of written out sixteen times.
@@ -145,4 +212,5 @@ class ActionResetAnswers(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        return [SlotSet(slot, None) for slot in (*ANSWER_SLOTS, "summary_topics", REQUESTED_SLOT)]
+        cleared = (*ANSWER_SLOTS, "summary_topics", settings.CONFIRM_SLOT, settings.NOTED_SLOT, REQUESTED_SLOT)
+        return [SlotSet(slot, None) for slot in cleared]

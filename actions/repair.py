@@ -66,9 +66,10 @@ def read_change(text: Text, domain: DomainDict) -> Tuple[Optional[Text], Any]:
     value_doc = language.parse(without_topic_words(doc))
     readings = {}
     for question in candidates:
-        value = answers.READERS[question](value_doc, None)
-        if is_valid(question, value, domain):
-            readings[question] = value
+        reading = answers.as_reading(answers.READERS[question](value_doc, None))
+        # a reading that is not sure is asked again rather than changed silently
+        if reading.sure and is_valid(question, reading.value, domain):
+            readings[question] = reading.value
     if len(readings) == 1:
         return next(iter(readings.items()))
     if len(candidates) == 1:

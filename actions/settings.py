@@ -38,6 +38,17 @@ DIGRESSION_MIN_CONFIDENCE = 0.6
 # A described warning sign is never read as an answer, at any confidence.
 URGENT_INTENT = "urgent_symptom"
 
+# A reading that is not sure waits here for the person to confirm it; the question
+# last stored from free text (and said back) is remembered for one turn, so that
+# "no, three" corrects it. Both are cleared with the answers.
+CONFIRM_SLOT = "answer_to_confirm"
+NOTED_SLOT = "answer_noted"
+# First words of a reply that corrects what was just said back: "no, three".
+CORRECTION_OPENERS = frozenset({"no", "nope", "wrong", "actually", "sorry"})
+
+# Span labels (nlp/patterns.yml) that name a symptom or a part of the body.
+SYMPTOM_LABELS = ("SYMPTOM", "BODY_SITE", "RED_FLAG", "RED_FLAG_PART")
+
 # Button payloads carry the chosen value in this entity: /inform{"answer": "yes"}.
 BUTTON_ENTITY = "answer"
 

@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import settings
-from actions.candidacy_form import ANSWER_SLOTS
+from actions.answers import ANSWER_SLOTS
 
 A_NUMBER = "a_number"
 # Placeholders the content may use: answer ones in told_me, topics, specialists and

@@ -61,7 +61,7 @@ HELDOUT_GLOB = "heldout_answers*.yml"
 # target verdict is based on VERDICT_SET, a set nobody has tuned on. Rounds before it
 # count as "seen" (their misses were used to improve the readers: reported for the
 # trend, no longer honest). Adding a round is a new file plus pointing this at it.
-VERDICT_SET = "heldout_answers_round3.yml"
+VERDICT_SET = "heldout_answers_round4.yml"
 REPORT_MD = BENCH_DIR / "report.md"
 REPORT_JSON = BENCH_DIR / "report.json"
 MODEL_PATH = PROJECT_ROOT / "models" / "candidacy.tar.gz"
@@ -211,12 +211,26 @@ async def measure_understanding(sets: List[Dict[str, Any]], report: Dict[str, An
         report["red_flags"] = await red_flag_bench.measure_with_agent(agent)
 
 
+# What the form does with a reply (issue 14): stores the right value; asks the person to
+# confirm before storing (with the right value offered first, or not); stores a wrong
+# value; or stores nothing and asks again (not understood, or taken as a digression).
+OUTCOMES = ("right", "checked, right first", "checked, wrong first", "stored wrong", "not understood")
+
+
+def outcome(expected: Any, stored: Any, held: Optional[Dict[str, Any]]) -> str:
+    if held:
+        return "checked, right first" if same_value(expected, held["best"]) else "checked, wrong first"
+    if stored is None:
+        return "not understood"
+    return "right" if same_value(expected, stored) else "stored wrong"
+
+
 async def measure_capture(agent: Any, heldout_set: Dict[str, Any], undeclared_entities: set) -> None:
     """Fills heldout_set["questions"] question by question, so a crash keeps what was measured."""
     from rasa_sdk import Tracker
     from rasa_sdk.forms import REQUESTED_SLOT
 
-    from actions import candidacy_form
+    from actions import candidacy_form, settings
 
     domain = agent.domain.as_dict()
     heldout, overlaps, label = heldout_set["items"], heldout_set["overlaps"], heldout_set["label"]
@@ -247,9 +261,10 @@ async def measure_capture(agent: Any, heldout_set: Dict[str, Any], undeclared_en
             )
             reply = candidacy_form.read_reply(slot, tracker)
             # read_reply leaves a digression to the rules by extracting nothing at all.
-            digression = slot not in reply
-            read = reply.get(slot)
-            stored = read if candidacy_form.is_valid(slot, read, domain) else None
+            held = reply.get(settings.CONFIRM_SLOT)
+            digression = slot not in reply and not held
+            read = reply.get(slot) if not held else held["best"]
+            stored = reply.get(slot) if candidacy_form.is_valid(slot, reply.get(slot), domain) else None
             rows.append(
                 {
                     "text": text,
@@ -260,6 +275,7 @@ async def measure_capture(agent: Any, heldout_set: Dict[str, Any], undeclared_en
                     "confidence": round(float(intent.get("confidence") or 0.0), 3),
                     "digression": digression,
                     "captured": same_value(expected, stored),
+                    "outcome": outcome(expected, stored, held),
                 }
             )
         n = len(rows)
@@ -274,6 +290,7 @@ async def measure_capture(agent: Any, heldout_set: Dict[str, Any], undeclared_en
             "misses": [row for row in rows if not row["captured"]],
             "refused": refused,
             "nlu_fallback": sum(row["intent"] == "nlu_fallback" for row in rows),
+            "outcomes": {name: sum(row["outcome"] == name for row in rows) for name in OUTCOMES},
         }
         say(
             f"{label}: capture {slot}: {captured}/{n} = {percent:.1f}% "
@@ -495,6 +512,18 @@ def write_reports(report: Dict[str, Any]) -> None:
                 captured = sum(q["captured"] for q in heldout_set["questions"].values())
                 totals.append(f"{captured}/{n} = {100.0 * captured / max(n, 1):.1f}%")
             lines += ["| | **Overall** | " + " | ".join(totals) + " |", ""]
+            lines += ["### What the form did with each reply", "",
+                      "Right = stored the expected value at once. Checked = asked the person to confirm before "
+                      "storing anything (the best reading offered first was right, or not). Stored wrong = a wrong "
+                      "value stored without asking. Not understood = nothing stored, the question asked again.", "",
+                      "| Set | n | " + " | ".join(OUTCOMES) + " |", "|---|---:|" + "---:|" * len(OUTCOMES)]
+            for heldout_set in scored:
+                n = sum(q["n"] for q in heldout_set["questions"].values())
+                counts = [sum(q.get("outcomes", {}).get(name, 0) for q in heldout_set["questions"].values())
+                          for name in OUTCOMES]
+                lines.append(f"| {heldout_set['label']} | {n} | "
+                             + " | ".join(f"{c} ({100.0 * c / max(n, 1):.1f}%)" for c in counts) + " |")
+            lines.append("")
 
         for heldout_set in sets:
             questions = heldout_set.get("questions") or {}
@@ -526,11 +555,12 @@ def write_reports(report: Dict[str, Any]) -> None:
                 if not q["misses"]:
                     continue
                 lines += [f"**{slot}** ({len(q['misses'])})", "",
-                          "| Reply | Expected | Got (stored) | Read | Intent (confidence) |", "|---|---|---|---|---|"]
+                          "| Reply | Expected | Got (stored) | Read | Outcome | Intent (confidence) |",
+                          "|---|---|---|---|---|---|"]
                 for row in q["misses"]:
                     lines.append(
                         f"| {md_value(row['text'])} | {md_value(row['expected'])} | {md_value(row['got'])} | "
-                        f"{md_value(row['read'])} | {row['intent']} ({row['confidence']:.2f})"
+                        f"{md_value(row['read'])} | {row.get('outcome', '')} | {row['intent']} ({row['confidence']:.2f})"
                         f"{' digression' if row['digression'] else ''} |"
                     )
                 lines.append("")

@@ -101,8 +101,71 @@ def test_plain_yes_no_and_unsure(slot, text, expected):
     ("years_to_metastasis", "2 years, no wait 3 years"),
     ("age_65_or_older", "i'm 58, my husband is 70"),
 ])
-def test_replies_that_contradict_themselves_are_not_guessed(slot, text):
-    assert interpret(slot, text, "inform") is None
+def test_replies_that_contradict_themselves_are_never_stored_without_asking(slot, text):
+    reading = answers.read(slot, text, "inform")
+    assert reading.value is None or not reading.sure
+
+
+@pytest.mark.parametrize("slot, text, best, other", [
+    ("tumor_grade", "grade 2 or 3", "intermediate", "high"),
+    ("growth_count", "2 or 3", "two", "three_to_five"),
+    ("hormone_receptor_status", "er positive and er negative", "er_positive", "er_negative"),
+])
+def test_a_torn_reply_offers_each_reading_in_the_order_it_was_said(slot, text, best, other):
+    reading = answers.read(slot, text, "inform")
+    assert (reading.value, reading.sure, reading.others) == (best, False, (other,))
+
+
+@pytest.mark.parametrize("slot, text, expected", [
+    # added up
+    ("growth_count", "one in my liver and two in my lung", "three_to_five"),
+    # worked out from two calendar years
+    ("years_to_metastasis", "first diagnosed in 2015 and it came back in 2021", 6),
+    # a flipped word
+    ("hormone_receptor_status", "it is not er positive", "er_negative"),
+    # hedged
+    ("growth_count", "i think there are two", "two"),
+    ("tumor_grade", "grade 3 if i remember rightly", "high"),
+    # a double negative
+    ("symptoms_affect_daily_life", "it's not that it doesn't bother me, it does", "yes"),
+    # a long reply the classifier alone calls yes
+    ("other_health_conditions", "well there is the usual stuff that comes with getting on a bit", "yes"),
+])
+def test_a_reading_that_rests_on_arithmetic_a_flip_a_hedge_or_the_classifier_is_checked(slot, text, expected):
+    reading = answers.read(slot, text, "affirm")
+    assert (reading.value, reading.sure) == (expected, False)
+
+
+@pytest.mark.parametrize("slot, text, expected", [
+    ("growth_count", "two", "two"),
+    ("growth_count", "No, just the one", "one"),
+    ("symptoms_affect_daily_life", "no, I don't have any pain, nothing at all", "no"),
+    ("tumor_grade", "grade 3", "high"),
+    ("age_65_or_older", "I'm 58", "no"),
+    ("other_health_conditions", "yes", "yes"),
+])
+def test_a_plain_reply_is_sure(slot, text, expected):
+    reading = answers.read(slot, text, "inform")
+    assert (reading.value, reading.sure) == (expected, True)
+
+
+@pytest.mark.parametrize("text, today, best", [
+    ("born in 1950", "2026-12-05", "yes"),
+    ("born in 1970", "2026-12-05", "no"),
+    ("I was born in 1961", "2026-12-05", "yes"),  # 64 or 65: torn, "yes" asked first
+    ("I'll be 65 in March", "2026-12-05", "no"),
+])
+def test_an_age_worked_out_from_a_birth_year_or_a_coming_birthday_is_checked(text, today, best, monkeypatch):
+    import datetime
+
+    class Today(datetime.date):
+        @classmethod
+        def today(cls):
+            return datetime.date.fromisoformat(today)
+
+    monkeypatch.setattr(answers.datetime, "date", Today)
+    reading = answers.read("age_65_or_older", text)
+    assert (reading.value, reading.sure) == (best, False)
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -202,7 +265,7 @@ def test_symptom_areas_details(text, expected):
 
 def test_single():
     assert answers.single(["a", "a"]) == "a"
-    assert answers.single(["a", "b"]) is None
+    assert answers.single(["a", "b", "b"]) == answers.Reading("b", sure=False, others=("a",))
     assert answers.single([]) is None
 
 

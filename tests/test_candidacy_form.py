@@ -49,14 +49,12 @@ FREE_TEXT_ANSWERS = {
         ("my hip and ribs", ["bone"]),
         ("headaches and my eyesight is blurry", ["brain"]),
         ("my lungs, i get short of breath", ["lung"]),
-        ("liver i think", ["liver"]),
         ("my spine and my liver", ["spine", "liver"]),
         ("back and hips", ["spine", "bone"]),
         ("a lump in my armpit", ["other"]),
         ("the brain mets cause seizures", ["brain"]),
         ("my chest, i'm coughing a lot", ["lung"]),
         ("it's my back, not my liver", ["spine"]),
-        ("it's the liver i think, my tummy is swollen", ["liver"]),
         ("brain and spine", ["brain", "spine"]),
         ("not sure where it comes from", [U]),
         ("no idea", [U]),
@@ -84,17 +82,13 @@ FREE_TEXT_ANSWERS = {
         ("one spot on my liver", "one"),
         ("2", "two"),
         ("a couple", "two"),
-        ("one in my liver and one in my lung", "two"),
         ("three", "three_to_five"),
         ("4 tumours", "three_to_five"),
         ("a few", "three_to_five"),
-        ("maybe 5", "three_to_five"),
-        ("two in the liver and one in the lung", "three_to_five"),
         ("dozens of spots on the bone scan", "more_than_five"),
         ("too many to count", "more_than_five"),
         ("around 10", "more_than_five"),
         ("more than five", "more_than_five"),
-        ("over 5 i think", "more_than_five"),
         ("i'm not sure", U),
         ("no idea how many", U),
         ("they didn't tell me", U),
@@ -105,7 +99,6 @@ FREE_TEXT_ANSWERS = {
         ("the doctor said they're quite small", "small"),
         ("about the size of a pea", "small"),
         ("yes", "small"),
-        ("not sure, i think they're small", "small"),
         ("no they're not small", "not_small"),
         ("one of them is pretty big", "not_small"),
         ("the size of a golf ball", "not_small"),
@@ -151,9 +144,7 @@ FREE_TEXT_ANSWERS = {
     ],
     "tumor_grade": [
         ("grade 2", "intermediate"),
-        ("i think it was grade ii", "intermediate"),
         ("moderately differentiated", "intermediate"),
-        ("not sure, grade 2 i think", "intermediate"),
         ("grade 3", "high"),
         ("3", "high"),
         ("i don't know the grade but they said it's aggressive", "high"),
@@ -186,7 +177,6 @@ FREE_TEXT_ANSWERS = {
         ("5 or 6 years", 5.5),
         ("around ten years", 10.0),
         ("a decade", 10.0),
-        ("from 2012 to 2020", 8.0),
         ("8", 8.0),
         ("half a year", 0.5),
         ("it came back after 3 years", 3.0),
@@ -285,6 +275,26 @@ FREE_TEXT_ANSWERS = {
         ("i don't know, i need to think about it", U),
     ],
 }
+
+# Readings that rest on a hedge, a sum or a worked-out number: checked before storing.
+# question -> [(what the person typed, the best reading offered first)]
+CHECKED_ANSWERS = {
+    "symptom_areas": [("liver i think", ["liver"]), ("it's the liver i think, my tummy is swollen", ["liver"])],
+    "growth_count": [
+        ("one in my liver and one in my lung", "two"),
+        ("maybe 5", "three_to_five"),
+        ("two in the liver and one in the lung", "three_to_five"),
+        ("over 5 i think", "more_than_five"),
+    ],
+    "growth_size": [("not sure, i think they're small", "small")],
+    "tumor_grade": [("i think it was grade ii", "intermediate"), ("not sure, grade 2 i think", "intermediate")],
+    "years_to_metastasis": [("from 2012 to 2020", 8.0)],
+}
+CHECKED_CASES = [
+    pytest.param(slot, text, expected, id=f"{slot}: {text}")
+    for slot, cases in CHECKED_ANSWERS.items()
+    for text, expected in cases
+]
 
 FREE_TEXT_CASES = [
     pytest.param(slot, text, expected, id=f"{slot}: {text}")
@@ -438,6 +448,24 @@ def test_free_text_reply_is_stored_as_schema_value(slot, text, expected, make_tr
     else:
         assert stored[slot] == expected
     assert DID_NOT_UNDERSTAND not in sent.responses(dispatcher)
+    # said back, so a wrong reading shows at once
+    assert sent.responses(dispatcher) == ["utter_noted"]
+    assert slot_sets(events)[settings.NOTED_SLOT] == slot
+
+
+@pytest.mark.parametrize("slot, text, best", CHECKED_CASES)
+def test_a_reading_that_is_not_sure_is_held_for_a_check_and_nothing_is_stored(
+    slot, text, best, make_tracker, run_action, sent, domain
+):
+    tracker = make_tracker(text=text, intent="inform", requested_slot=slot, slots=answered_before(slot, domain, {}))
+
+    events, dispatcher = run_action(ValidateCandidacyForm(), tracker)
+
+    assert answer_events(events) == {}
+    held = slot_sets(events)[settings.CONFIRM_SLOT]
+    assert held["question"] == slot and held["best"] == best
+    assert sent.responses(dispatcher) == []
+    assert next_question(events, tracker, domain, list(ANSWER_SLOTS)) == slot
 
 
 # --- buttons --------------------------------------------------------------------------
@@ -605,7 +633,7 @@ def test_firm_digressions_and_warning_signs_never_become_answers(intent, domain,
 @pytest.mark.parametrize("text, stored", [
     ("actually it's grade 3", {}),
     ("sorry, I got that wrong about surgery", {}),
-    ("it's grade 3 I think", {"tumor_grade": "high"}),
+    ("it's grade 3", {"tumor_grade": "high"}),
 ])
 def test_change_answer_is_a_digression_only_when_it_sounds_like_a_correction(text, stored, domain, make_tracker, run_action):
     tracker = make_tracker(
@@ -834,7 +862,7 @@ def test_reset_clears_every_answer_topics_and_requested_slot(domain, make_tracke
 
     events, dispatcher = run_action(ActionResetAnswers(), tracker)
 
-    expected = {*form_questions, "summary_topics", REQUESTED_SLOT}
+    expected = {*form_questions, "summary_topics", settings.CONFIRM_SLOT, settings.NOTED_SLOT, REQUESTED_SLOT}
     assert all(event.get("event") == "slot" and event["value"] is None for event in events)
     assert {event["name"] for event in events} == expected
     assert len(events) == len(expected)

@@ -310,8 +310,8 @@ def test_a_review_date_that_is_not_a_date(copy):
 
 
 def test_the_assistant_tells_the_oldest_review_date(copy):
-    edit(copy, "content/sources.yml", 'covers: ["utter_urgent_*"]\n    sources: [nice_mscc, marie_curie_calcium]\n    reviewed: "2026-11-28"',
-         'covers: ["utter_urgent_*"]\n    sources: [nice_mscc, marie_curie_calcium]\n    reviewed: "2026-10-02"')
+    edit(copy, "content/sources.yml", 'covers: ["utter_urgent_*", utter_if_new_or_worse]\n    sources: [nice_mscc, marie_curie_calcium]\n    reviewed: "2026-11-28"',
+         'covers: ["utter_urgent_*", utter_if_new_or_worse]\n    sources: [nice_mscc, marie_curie_calcium]\n    reviewed: "2026-10-02"')
     problem = only_problem(check_sources_and_review_dates(Project(copy), today=datetime.date(2026, 12, 1)))
     assert "utter_about_assistant/who_wrote_it must give the oldest review date, 2 October 2026" in problem.what
 
