@@ -71,8 +71,8 @@ def settle(slot: Text, pending: Dict[Text, Any], intent: Optional[Text], reading
         # not understood: keep the check open and show it again
         return {slot: None}
     if reading.value == pending["best"]:
-        # the same answer said again settles it
-        return stored(slot, answers.Reading(reading.value), noted=False)
+        # the same answer typed again settles it; saying it back shows what was kept
+        return stored(slot, answers.Reading(reading.value))
     return stored(slot, reading)
 
 

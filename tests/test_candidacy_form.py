@@ -468,6 +468,38 @@ def test_a_reading_that_is_not_sure_is_held_for_a_check_and_nothing_is_stored(
     assert next_question(events, tracker, domain, list(ANSWER_SLOTS)) == slot
 
 
+# --- the reply to a check ("Just to check: three to five growths. Is that right?") -------
+
+CHECK_PENDING = {"question": "growth_count", "best": "three_to_five", "others": ["two"]}
+
+# (what the person typed, intent, the value stored or None, said back, check still open)
+REPLIES_TO_A_CHECK = [
+    ("yes", "affirm", "three_to_five", False, False),
+    ("/affirm", "affirm", "three_to_five", False, False),
+    ("there are 4", "inform", "three_to_five", True, False),
+    ("no, just two", "deny", "two", True, False),
+    ("actually two", "inform", "two", True, False),
+    ("no", "deny", None, False, False),
+    ("hmm", "inform", None, False, True),
+]
+
+
+@pytest.mark.parametrize("text, intent, value, said_back, still_open", REPLIES_TO_A_CHECK)
+def test_each_reply_to_a_check_settles_it_or_keeps_it(
+    text, intent, value, said_back, still_open, make_tracker, run_action, sent, domain
+):
+    slots = {**answered_before("growth_count", domain, {}), settings.CONFIRM_SLOT: CHECK_PENDING}
+    tracker = make_tracker(text=text, intent=intent, requested_slot="growth_count", slots=slots)
+
+    events, dispatcher = run_action(ValidateCandidacyForm(), tracker)
+
+    assert answer_events(events).get("growth_count") == value
+    set_now = slot_sets(events)
+    assert (set_now.get(settings.NOTED_SLOT) == "growth_count") == said_back
+    assert ("utter_noted" in sent.responses(dispatcher)) == said_back
+    assert (set_now.get(settings.CONFIRM_SLOT, CHECK_PENDING) == CHECK_PENDING) == still_open
+
+
 # --- buttons --------------------------------------------------------------------------
 
 
