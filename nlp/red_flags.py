@@ -78,8 +78,8 @@ UNSURE = "UNSURE"  # "not sure if ..." is doubt, not negation
 # The kinds of warning (utter_urgent_<kind> in domain.yml), most specific first: when a
 # message describes two, the first in this order is the one the person hears about.
 KINDS: Tuple[str, ...] = (
-    "spinal_cord", "seizure", "breathing", "headache", "back_pain",
-    "fever", "high_calcium", "jaundice", "general",
+    "spinal_cord", "seizure", "swelling_breathless", "breathing", "headache", "back_pain",
+    "broken_bone", "bleeding", "blood_clot", "fever", "high_calcium", "jaundice", "general",
 )
 GENERAL = "general"
 
@@ -125,10 +125,16 @@ COMBINATIONS: Tuple[Tuple[str, str, _Parts], ...] = (
     ("high_calcium", "segment", (_need("constipation"), _CALCIUM_COMPANIONS)),
     # Yellow skin or eyes.
     ("jaundice", "segment", (_need("yellow"), _need("skin"))),
-    # Anything else urgent: severe pain anywhere, heavy bleeding, a hot swollen limb.
+    # Swelling of the face, neck or arm with breathlessness (a blocked vein in the chest).
+    ("swelling_breathless", "segment", (_need("swollen"), _need("upper_body"), _need("breath"))),
+    # A bone that breaks or gives way: with little force it may be weakened by cancer.
+    ("broken_bone", "segment", (_need("bone_part"), _need("break"))),
+    # Bleeding that is heavy or will not stop.
+    ("bleeding", "segment", (_need("bleed"), _need("severe", "intense", "unrelieved"))),
+    # A swollen, painful or hot calf or arm (a clot).
+    ("blood_clot", "segment", (_need("swollen"), _need("calf"), _need("hot_red"))),
+    # Anything else urgent: severe pain anywhere.
     ("general", "clause", (_need("pain"), _need("severe"))),
-    ("general", "segment", (_need("bleed"), _need("severe", "intense", "unrelieved"))),
-    ("general", "segment", (_need("swollen"), _need("calf"), _need("hot_red"))),
 )
 
 # When may DIET's score alone make a message urgent? Only when the message names a
