@@ -73,6 +73,7 @@ PART = "RED_FLAG_PART"
 CALM = "CALM"
 NOW = "NOW"
 NOT_A_SIGN = "NOT_A_SIGN"
+OTHER_PERSON = "OTHER_PERSON"  # ids: "other" (a friend, a pet...), "not_me" ("I'm the one with cancer")
 UNSURE = "UNSURE"  # "not sure if ..." is doubt, not negation
 
 # The kinds of warning (utter_urgent_<kind> in domain.yml), most specific first: when a
@@ -108,6 +109,8 @@ COMBINATIONS: Tuple[Tuple[str, str, _Parts], ...] = (
     ("spinal_cord", "clause", (_need("walk"), _need("difficulty"))),
     # Back or neck pain that is severe, worse, stops sleep, worse on coughing/straining.
     ("back_pain", "segment", (_need("back"), _need("pain", "severe"), _BACK_CUES)),
+    # A back that newly stops sleep, even when "pain" is not said ("can't sleep because of his back, it's new").
+    ("back_pain", "segment", (_need("back"), _need("night"), _need("onset", "worse"))),
     # Seizure described in other words: shaking with jerking or not answering.
     ("seizure", "segment", (_need("shaking"), _need("seizure_sign"))),
     # Breathlessness that is severe, new, worse or at rest; chest pain or tightness.
@@ -196,6 +199,23 @@ CONVERSATION_WORDS = frozenset({
     "options", "button", "buttons", "sorry", "answer", "choices", "choice",
 })
 CONFUSION_PARTS = frozenset({"confusion"})
+# Whose sign: words that put the patient back in a sentence after someone else was
+# named ("my friend says my eyes look yellow"): the writer, or a carer's relative.
+PATIENT_WORDS = frozenset({
+    "i", "me", "my", "myself", "mine", "am", "mum", "mom", "mother", "mam", "mummy", "dad",
+    "father", "husband", "wife", "partner", "hubby", "son", "daughter",
+})
+THIRD_PERSON_WORDS = frozenset({"she", "he", "her", "him", "his", "herself", "himself", "they", "them"}) | (
+    PERSON_WORDS - {"i", "me", "my", "myself", "mine", "am", "we", "us", "our"}
+)
+# "I'm filling this in for my friend": the friend is the patient.
+FOR_THE_PATIENT = frozenset({"for", "behalf", "helping", "help"})
+# A sentence that opens with one of these and has no "?" is still a question when no
+# person and nothing new is in it ("what temp counts as a fever on chemo").
+OPEN_QUESTION_WORDS = frozenset({"what", "what's", "whats", "how", "why", "which", "when"})
+# "what if ...", "if I get ...": the worry covers the rest of its stretch of sentence.
+FORWARD_HYPOTHETICAL_FIRST = frozenset({"if", "what"})
+FORWARD_STOPS = frozenset({",", ";", ":", "-", "--", "(", ")"})
 
 
 @dataclass
@@ -260,7 +280,8 @@ def assess(doc: Doc) -> Assessment:
     now_tokens = _tokens_in(
         s for s in all_spans if s.label_ == NOW and not _overlaps_any(s, calm_spans)
     )
-    general_question_sentences = _general_question_sentences(doc, layout)
+    general_question_sentences = _general_question_sentences(doc, layout, now_tokens)
+    others = [s for s in all_spans if s.label_ == OTHER_PERSON]
 
     candidates: List[Tuple[str, List[Span]]] = [(s.id_, [s]) for s in signs]
     for kind, scope, needed in COMBINATIONS:
@@ -269,7 +290,9 @@ def assess(doc: Doc) -> Assessment:
     result.mentions_symptom = result.mentions_symptom or bool(candidates)
     fired: List[Tuple[str, List[Span]]] = []
     for kind, spans in candidates:
-        why_not = _silenced(kind, spans, calm_spans, now_tokens, general_question_sentences, layout, doc)
+        why_not = _someone_else(spans, others, layout, doc) or _silenced(
+            kind, spans, calm_spans, now_tokens, general_question_sentences, layout, doc
+        )
         if why_not:
             result.reasons.append(f"{kind} silenced ({why_not}): {' + '.join(s.text for s in spans)!r}")
             result.calm = True
@@ -423,7 +446,54 @@ def _silenced(
             return f"{calm.id_}: {calm.text!r}"
         if calm_clause > own_clause and _refers_back(calm, layout, doc):
             return f"{calm.id_}: {calm.text!r}"
+        if calm_clause < own_clause and _covers_forward(calm, last, layout):
+            return f"{calm.id_}: {calm.text!r}"
     return None
+
+
+def _covers_forward(calm: Span, sign: Span, layout: _Layout) -> bool:
+    """ "What if the swelling comes back and I get breathless?": a condition covers the
+    clauses after it, up to the end of its stretch of sentence."""
+    between = sign.doc[calm.end: sign.start]
+    return (
+        calm.id_ == "hypothetical"
+        and calm[0].norm_.lower() in FORWARD_HYPOTHETICAL_FIRST
+        and layout.segment[calm.start] == layout.segment[sign.start]
+        # "what if it's serious, my legs went numb": after a comma the worry has ended
+        and not any(t.text in FORWARD_STOPS for t in between)
+    )
+
+
+def _someone_else(spans: List[Span], others: List[Span], layout: _Layout, doc: Doc) -> Optional[str]:
+    """Why the sign is someone else's, or None. Unsure means the patient's: warn.
+
+    - a friend, a neighbour, a pet... named before the sign in its stretch of sentence,
+      with no patient word in between ("my neighbour had a seizure");
+    - "I'm the one with cancer" in the message, and the sign's sentence is about a
+      third person with no patient word before the sign ("my sister broke her ankle").
+    """
+    first = min(spans, key=lambda s: s.start)
+    sentence, segment = layout.sentence[first.start], layout.segment[first.start]
+    for other in others:
+        if other.id_ != "other" or other.end > first.start or layout.segment[other.start] != segment:
+            continue
+        if _names_the_patient(other, doc):
+            continue
+        between = {t.norm_.lower() for t in doc[other.end: first.start]}
+        if not between & PATIENT_WORDS:
+            return f"someone else: {other.text!r}"
+    if any(o.id_ == "not_me" for o in others):
+        before = [t.norm_.lower() for t in doc[: first.start] if layout.sentence[t.i] == sentence]
+        third = [i for i, w in enumerate(before) if w in THIRD_PERSON_WORDS]
+        if third and not set(before[third[0]:]) & (PATIENT_WORDS - THIRD_PERSON_WORDS):
+            return "someone else: the message says the patient is the writer"
+    return None
+
+
+def _names_the_patient(other: Span, doc: Doc) -> bool:
+    # "for my friend", "on behalf of my neighbour": that person is the patient
+    window = doc[max(0, other.start - 3): other.start]
+    return any(t.norm_.lower() in FOR_THE_PATIENT for t in window)
 
 
 def _refers_back(calm: Span, layout: _Layout, doc: Doc) -> bool:
@@ -432,21 +502,30 @@ def _refers_back(calm: Span, layout: _Layout, doc: Doc) -> bool:
     start = layout.clause_start.get(layout.clause[calm.start], calm.start)
     if calm.start == start:
         return True
+    if start > 0 and doc[start - 1].norm_.lower() == "because":
+        return True  # "my arm went dead because I slept on it"
     opener = doc[start].norm_.lower() if start < len(doc) else ""
     return opener in REFERRING_OPENERS
 
 
-def _general_question_sentences(doc: Doc, layout: _Layout) -> set:
+def _general_question_sentences(doc: Doc, layout: _Layout, now_tokens: set) -> set:
     """Sentences that ask about a sign in general or in case it happens: "?" at the end,
     and either a question word first and no person in them ("what is a seizure?"), or
-    "if" first ("if my legs go weak, what should I do?")."""
+    "if" first ("if my legs go weak, what should I do?"). Without the "?", only a
+    sentence opening with what/how/why/which/when, with no person and nothing new in it
+    ("what temp counts as a fever on chemo")."""
     found = set()
     by_sentence: Dict[int, List] = {}
     for token in doc:
         by_sentence.setdefault(layout.sentence[token.i], []).append(token)
     for number, tokens in by_sentence.items():
         words = [t.norm_.lower() for t in tokens if t.text.strip()]
-        if not words or words[-1] != "?":
+        if not words:
+            continue
+        if words[-1] != "?":
+            recent = any(t.i in now_tokens for t in tokens)
+            if words[0] in OPEN_QUESTION_WORDS and not recent and not any(w in PERSON_WORDS for w in words):
+                found.add(number)
             continue
         if words[0] in CONDITIONAL_OPENERS:
             found.add(number)

@@ -22,6 +22,9 @@ from content_tools.project import Problem, Project
 ROOT = Path(__file__).resolve().parent.parent
 COPIED = ("domain.yml", "config.yml", "data", "content", "actions", "nlp", "assistant_server", "channels", "tests")
 
+# A day after every review date in content/: checks of one fault see only that fault.
+AFTER_THE_LAST_REVIEW = datetime.date(2026, 12, 6)
+
 
 @pytest.fixture(scope="module")
 def pristine(tmp_path_factory) -> Path:
@@ -277,20 +280,20 @@ def test_a_banned_phrase(copy, phrase, reason):
 def test_a_response_without_a_source(copy):
     edit(copy, "domain.yml", "  utter_why_growth_size:\n",
          "  utter_extra_fact:\n    - text: A new fact.\n\n  utter_why_growth_size:\n")
-    problems = list(check_sources_and_review_dates(Project(copy), today=datetime.date(2026, 12, 1)))
+    problems = list(check_sources_and_review_dates(Project(copy), today=AFTER_THE_LAST_REVIEW))
     problem = only_problem(problems)
     assert "utter_extra_fact has no source" in problem.what and "content/sources.yml" in problem.fix
 
 
 def test_a_part_citing_an_unknown_source(copy):
     edit(copy, "content/sources.yml", "sources: [nice_mscc, marie_curie_calcium]", "sources: [nice_mscc, nice_2030]")
-    problem = only_problem(check_sources_and_review_dates(Project(copy), today=datetime.date(2026, 12, 1)))
+    problem = only_problem(check_sources_and_review_dates(Project(copy), today=AFTER_THE_LAST_REVIEW))
     assert '"nice_2030" is not in the sources list' in problem.what
 
 
 def test_a_summary_item_without_a_source(copy):
     edit(copy, "content/summary.yml", "    sources: [seed, nice_mscc]\n  - id: brain_symptoms", "  - id: brain_symptoms")
-    problem = only_problem(check_sources_and_review_dates(Project(copy), today=datetime.date(2026, 12, 1)))
+    problem = only_problem(check_sources_and_review_dates(Project(copy), today=AFTER_THE_LAST_REVIEW))
     assert "spine_symptoms cites no source" in problem.what
 
 
@@ -304,7 +307,7 @@ def test_a_review_date_over_a_year_old_is_a_warning(copy):
 
 def test_a_review_date_that_is_not_a_date(copy):
     line = edit(copy, "content/summary.yml", 'reviewed: "2026-11-28"', 'reviewed: "28/11/2026"')
-    problems = list(check_sources_and_review_dates(Project(copy), today=datetime.date(2026, 12, 1)))
+    problems = list(check_sources_and_review_dates(Project(copy), today=AFTER_THE_LAST_REVIEW))
     problem = only_problem(problems)
     assert problem.line == line and "not a date" in problem.what and "YYYY-MM-DD" in problem.fix
 
@@ -312,7 +315,7 @@ def test_a_review_date_that_is_not_a_date(copy):
 def test_the_assistant_tells_the_oldest_review_date(copy):
     edit(copy, "content/sources.yml", 'covers: ["utter_urgent_*", utter_if_new_or_worse]\n    sources: [nice_mscc, marie_curie_calcium]\n    reviewed: "2026-11-28"',
          'covers: ["utter_urgent_*", utter_if_new_or_worse]\n    sources: [nice_mscc, marie_curie_calcium]\n    reviewed: "2026-10-02"')
-    problem = only_problem(check_sources_and_review_dates(Project(copy), today=datetime.date(2026, 12, 1)))
+    problem = only_problem(check_sources_and_review_dates(Project(copy), today=AFTER_THE_LAST_REVIEW))
     assert "utter_about_assistant/who_wrote_it must give the oldest review date, 2 October 2026" in problem.what
 
 

@@ -186,6 +186,16 @@ RED_FLAGS = {
         "the nurse said it could be a dvt, my calf is throbbing",
     ],
 }
+# Whose, when, how: a sign that stays a warning though someone else or a question is near.
+KEPT_IN_CONTEXT = [
+    ("my friend says my eyes have gone yellow", "jaundice"),
+    ("I'm filling this in for my friend, she can't walk since this morning", "spinal_cord"),
+    ("my neighbour drove me here because I had a seizure", "seizure"),
+    ("my temperature is 37.8 and I had chemo on Monday", "fever"),
+    ("he can't sleep because of his back, this is new", "back_pain"),
+    ("what if it's serious, my legs went numb an hour ago", "spinal_cord"),
+    ("can't walk since this morning", "spinal_cord"),
+]
 RED_FLAG_CASES = [(kind, text) for kind, texts in RED_FLAGS.items() for text in texts]
 
 
@@ -307,6 +317,22 @@ CALM = [
     "if my arms go numb, who do I call?",
     "my friend had a seizure once",
     "the nurse told me to watch out for signs of a fever",
+    # Someone who is not the patient (whose).
+    "my neighbour's little boy had a seizure at school",
+    "our cat has fits, the vet is sorting it",
+    "a friend from work broke her wrist",
+    "my aunt has jaundice from her gallstones, I'm the one with the cancer and I'm fine",
+    # A condition or worry that covers what follows it (how).
+    "what if my back gets worse and I can't walk?",
+    "I'm dreading the day I can't walk",
+    # An open question typed without "?" (how).
+    "how do you know if a headache is serious",
+    "what counts as a high temperature",
+    # A cause given after "because" (when/why).
+    "my hand went numb because I was leaning on it",
+    # Idioms.
+    "I nearly had a fit when I saw the bill",
+    "we were crying with laughter at the wedding",
     # Look-alikes of the other oncology emergencies.
     "I broke my wrist when I was a child",
     "I'm worried about the risk of a fracture in my spine",
@@ -323,6 +349,11 @@ CALM = [
     "thank you",
     "bye",
 ]
+
+
+@pytest.mark.parametrize("text, kind", KEPT_IN_CONTEXT)
+def test_detect_keeps_a_sign_whose_context_does_not_say_it_is_someone_elses_or_past(nlp, text, kind):
+    assert assess(doc_for(nlp, text)).kind == kind
 
 
 @pytest.mark.parametrize("text", CALM)
