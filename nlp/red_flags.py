@@ -136,8 +136,10 @@ COMBINATIONS: Tuple[Tuple[str, str, _Parts], ...] = (
     ("bleeding", "segment", (_need("bleed"), _need("severe", "intense", "unrelieved"))),
     # A swollen, painful or hot calf or arm (a clot).
     ("blood_clot", "segment", (_need("swollen"), _need("calf"), _need("hot_red"))),
-    # Anything else urgent: severe pain anywhere.
+    ("blood_clot", "segment", (_need("swollen"), _need("calf"), _need("one_side"))),
+    # Anything else urgent: severe pain anywhere; diarrhoea that is heavy or will not stop.
     ("general", "clause", (_need("pain"), _need("severe"))),
+    ("general", "segment", (_need("diarrhoea"), _need("severe", "intense", "unrelieved"))),
 )
 
 # When may DIET's score alone make a message urgent? Only when the message names a
@@ -216,6 +218,12 @@ OPEN_QUESTION_WORDS = frozenset({"what", "what's", "whats", "how", "why", "which
 # "what if ...", "if I get ...": the worry covers the rest of its stretch of sentence.
 FORWARD_HYPOTHETICAL_FIRST = frozenset({"if", "what"})
 FORWARD_STOPS = frozenset({",", ";", ":", "-", "--", "(", ")"})
+# "fine now", "fine today", "sorted now": resolved as of now.
+SETTLED_NOW_WORDS = frozenset({"now", "today"})
+# A fit or weakness of the legs that has passed still needs the team the same day.
+NEW_EVEN_IF_GONE = frozenset({"seizure", "spinal_cord"})
+# "a lady at my chemo unit", "my friend's mum": these patient words belong to the other person.
+OWNED_BY_WHAT_CAME_BEFORE = frozenset({"at", "on", "in", "from", "of", "with", "to", "'s", "s"})
 
 
 @dataclass
@@ -278,7 +286,8 @@ def assess(doc: Doc) -> Assessment:
         and not _is_negated(s, layout, ignored_negations)
     ]
     now_tokens = _tokens_in(
-        s for s in all_spans if s.label_ == NOW and not _overlaps_any(s, calm_spans)
+        s for s in all_spans
+        if s.label_ == NOW and not _overlaps_any(s, calm_spans) and not _since_without_a_time(s, layout)
     )
     general_question_sentences = _general_question_sentences(doc, layout, now_tokens)
     others = [s for s in all_spans if s.label_ == OTHER_PERSON]
@@ -429,6 +438,9 @@ def _silenced(
     if any(s.id_ in CONFUSION_PARTS for s in spans) and len(spans) == 1 and _about_the_conversation(last, layout, doc):
         return "confused by the conversation"
     own_clause = layout.clause[last.start]
+    settled = _settled_by_now(kind, last, calm_spans, layout, doc)
+    if settled:
+        return settled
     # Something new or recent in the sign's clause or later in its sentence keeps it
     # ("I had a fit years ago and another one today").
     if any(layout.clause[i] == own_clause or (i > last.start and layout.sentence[i] == sentence) for i in now_tokens):
@@ -448,6 +460,24 @@ def _silenced(
             return f"{calm.id_}: {calm.text!r}"
         if calm_clause < own_clause and _covers_forward(calm, last, layout):
             return f"{calm.id_}: {calm.text!r}"
+    return None
+
+
+def _settled_by_now(kind: str, sign: Span, calm_spans: List[Span], layout: _Layout, doc: Doc) -> Optional[str]:
+    """ "a headache yesterday after too much wine, fine today": gone as of now, said after
+    the sign about it, outweighs the "yesterday" in the sign's clause. Not for a fit or
+    for weak or numb legs: those need the team even when they have stopped."""
+    if kind in NEW_EVEN_IF_GONE:
+        return None
+    for calm in calm_spans:
+        if calm.id_ != "resolved" or calm.start <= sign.start or layout.sentence[calm.start] != layout.sentence[sign.start]:
+            continue
+        if calm[-1].norm_.lower() in SETTLED_NOW_WORDS or calm.text.lower().endswith("this morning"):
+            start = layout.clause_start.get(layout.clause[calm.start], calm.start)
+            opener = doc[start].norm_.lower() if start < len(doc) else ""
+            # "..., but I'm fine today": the person who had it is fine now
+            if layout.clause[calm.start] == layout.clause[sign.start] or _refers_back(calm, layout, doc) or opener in PERSON_WORDS:
+                return f"settled by now: {calm.text!r}"
     return None
 
 
@@ -479,7 +509,10 @@ def _someone_else(spans: List[Span], others: List[Span], layout: _Layout, doc: D
             continue
         if _names_the_patient(other, doc):
             continue
-        between = {t.norm_.lower() for t in doc[other.end: first.start]}
+        between = {
+            t.norm_.lower() for t in doc[other.end: first.start]
+            if t.i == 0 or doc[t.i - 1].norm_.lower() not in OWNED_BY_WHAT_CAME_BEFORE
+        }
         if not between & PATIENT_WORDS:
             return f"someone else: {other.text!r}"
     if any(o.id_ == "not_me" for o in others):
@@ -541,7 +574,23 @@ def _general_question_sentences(doc: Doc, layout: _Layout, now_tokens: set) -> s
 def _about_the_conversation(span: Span, layout: _Layout, doc: Doc) -> bool:
     sentence = layout.sentence[span.start]
     words = [t.norm_.lower() for t in doc if layout.sentence[t.i] == sentence and t.text.strip()]
+    if set(words) & THIRD_PERSON_WORDS:
+        return False  # "mum is acting weird and asking for drinks": about her, not the chat
     return bool(words) and (words[-1] == "?" or any(w in CONVERSATION_WORDS for w in words))
+
+
+def _since_without_a_time(span: Span, layout: _Layout) -> bool:
+    """ "fine since", "all good since then": a look back, not "since this morning"."""
+    if span.text.lower() != "since":
+        return False
+    doc = span.doc
+    following = doc[span.end] if span.end < len(doc) else None
+    return (
+        following is None
+        or following.norm_.lower() in ("then", "that")
+        or layout.clause[following.i] != layout.clause[span.start]
+        or not following.text.strip()
+    )
 
 
 # --- the Rasa component ------------------------------------------------------------------

@@ -195,6 +195,11 @@ KEPT_IN_CONTEXT = [
     ("he can't sleep because of his back, this is new", "back_pain"),
     ("what if it's serious, my legs went numb an hour ago", "spinal_cord"),
     ("can't walk since this morning", "spinal_cord"),
+    # a fit or weak legs that have passed still need the team
+    ("I had a fit yesterday but I'm fine now", "seizure"),
+    ("my legs went weak this morning but they're fine now", "spinal_cord"),
+    ("she's been acting strangely and asking the same thing over and over", "high_calcium"),
+    ("my friend's mum says my skin looks yellow", "jaundice"),
 ]
 RED_FLAG_CASES = [(kind, text) for kind, texts in RED_FLAGS.items() for text in texts]
 
@@ -330,6 +335,11 @@ CALM = [
     "what counts as a high temperature",
     # A cause given after "because" (when/why).
     "my hand went numb because I was leaning on it",
+    # Settled as of now, said after the sign (when).
+    "I was sick twice yesterday after a bad curry but I'm fine today",
+    "I had a temperature of 38 in october, all good since then",
+    "my aunt's friend has gone yellow, she's in hospital",
+    "a man at my church had a stroke",
     # Idioms.
     "I nearly had a fit when I saw the bill",
     "we were crying with laughter at the wedding",
