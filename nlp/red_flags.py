@@ -109,6 +109,10 @@ COMBINATIONS: Tuple[Tuple[str, str, _Parts], ...] = (
     ("spinal_cord", "clause", (_need("walk"), _need("difficulty"))),
     # Back or neck pain that is severe, worse, stops sleep, worse on coughing/straining.
     ("back_pain", "segment", (_need("back"), _need("pain", "severe"), _BACK_CUES)),
+    # Pain or tenderness in the middle or upper back (NICE: contact the team within 24 hours).
+    ("back_pain", "segment", (_need("upper_back"), _need("pain", "severe", "tender"))),
+    # A back that gets worse and painkillers do not touch, even when "pain" is not said.
+    ("back_pain", "segment", (_need("back"), _need("worse"), _need("unrelieved"))),
     # A back that newly stops sleep, even when "pain" is not said ("can't sleep because of his back, it's new").
     ("back_pain", "segment", (_need("back"), _need("night"), _need("onset", "worse"))),
     # Seizure described in other words: shaking with jerking or not answering.
@@ -137,6 +141,7 @@ COMBINATIONS: Tuple[Tuple[str, str, _Parts], ...] = (
     # A swollen, painful or hot calf or arm (a clot).
     ("blood_clot", "segment", (_need("swollen"), _need("calf"), _need("hot_red"))),
     ("blood_clot", "segment", (_need("swollen"), _need("calf"), _need("one_side"))),
+    ("blood_clot", "segment", (_need("calf_strict"), _need("hot_red"))),
     # Anything else urgent: severe pain anywhere; diarrhoea that is heavy or will not stop.
     ("general", "clause", (_need("pain"), _need("severe"))),
     ("general", "segment", (_need("diarrhoea"), _need("severe", "intense", "unrelieved"))),

@@ -200,6 +200,12 @@ KEPT_IN_CONTEXT = [
     ("my legs went weak this morning but they're fine now", "spinal_cord"),
     ("she's been acting strangely and asking the same thing over and over", "high_calcium"),
     ("my friend's mum says my skin looks yellow", "jaundice"),
+    ("i just don't want to be here anymore", "general"),
+    ("it says 38.4, what do I do", "fever"),
+    ("I'm halfway through chemo and it's 37.7", "fever"),
+    ("a nagging ache between my shoulder blades, sore when I press", "back_pain"),
+    ("her left calf is throbbing and looks red", "blood_clot"),
+    ("he's been dragging his leg since lunchtime", "spinal_cord"),
 ]
 RED_FLAG_CASES = [(kind, text) for kind, texts in RED_FLAGS.items() for text in texts]
 
@@ -340,6 +346,8 @@ CALM = [
     "I had a temperature of 38 in october, all good since then",
     "my aunt's friend has gone yellow, she's in hospital",
     "a man at my church had a stroke",
+    "I cracked a rib when I was 30 playing rugby",
+    "the numbness under my arm has been there since my mastectomy",
     # Idioms.
     "I nearly had a fit when I saw the bill",
     "we were crying with laughter at the wedding",
