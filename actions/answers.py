@@ -10,10 +10,12 @@ values, or the value rests on arithmetic or on flipping a negated word. The form
 then asks the person to confirm before storing anything (actions/confirmations.py).
 """
 import datetime
+import re
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from spacy.tokens import Doc
+from spacy.util import filter_spans
 
 from actions import language, settings
 
@@ -210,16 +212,24 @@ def read_growth_count(doc: Doc, intent: Optional[str]) -> Any:
     by_site = count_by_site(doc)
     if by_site is not None and count_category(by_site):
         return doubtful(count_category(by_site))  # added up: check the sum
-    phrases = language.spans(doc, ["COUNT"])
+    # The longest phrase wins: "one" inside "not only one" is not a count of one.
+    phrases = filter_spans(language.spans(doc, ["COUNT"]))
     # A number inside a count phrase is part of it: "five" in "more than five".
     categories = [count_category(n) for n in language.numbers(doc, skip=phrases)]
     categories += [s.id_ for s in phrases if not language.is_doubted(s)]
     categories = [c for c in categories if c]
+    named = [c for c in categories if c != VAGUE_COUNT]
+    if named:
+        return single(named)
     if categories:
-        return single(categories)
+        # "the report says multiple": more than one, but how many is not known
+        return doubtful(UNSURE, "two", "three_to_five", "more_than_five")
     if says_unsure(doc):
         return UNSURE
     return UNSURE if intent == "unsure" else None
+
+
+VAGUE_COUNT = "vague"
 
 
 def age_from_birth_year(year: float, today: datetime.date) -> Any:
@@ -230,11 +240,12 @@ def age_from_birth_year(year: float, today: datetime.date) -> Any:
 
 
 def says_age_to_come(doc: Doc) -> bool:
-    """"I'll be 65 in March", "turning 65": the number is next birthday's age."""
-    return bool(language.words(doc.text) & AGE_TO_COME_WORDS)
+    """"I'll be 65 in March", "turning 65", "65 in 3 weeks": the number is next birthday's age."""
+    return bool(language.words(doc.text) & AGE_TO_COME_WORDS) or bool(AGE_IN_A_WHILE.search(doc.text.lower()))
 
 
 AGE_TO_COME_WORDS = frozenset({"turning", "be", "next", "soon"})
+AGE_IN_A_WHILE = re.compile(r"\bin (?:a |an |\d+ |a few |few |two |three |six )?(?:days?|weeks?|months?)\b(?! ago)")
 
 
 def read_age_65_or_older(doc: Doc, intent: Optional[str]) -> Any:
@@ -286,7 +297,37 @@ def read_tumor_grade(doc: Doc, intent: Optional[str]) -> Optional[str]:
     return UNSURE if intent == "unsure" else None
 
 
+# Report notation for the estrogen receptor. A percentage of stained cells: 1% or more is
+# positive (ASCO/CAP 2020; 1-10% is "ER-low positive"). An Allred score (0-8): 3 or more
+# is positive. Reading a score is an interpretation, so it is checked before storing.
+ER_SIGN = re.compile(r"\b(?:er|oestrogen|estrogen)\s*([+-])(?![\w+-])")
+ER_PERCENT = re.compile(r"\b(?:er|oestrogen|estrogen)\b[^%\d]{0,12}?(\d{1,3})\s*%")
+ER_ALLRED = re.compile(r"\b(?:er|oestrogen|estrogen)\b[^\d]{0,20}?\b([0-8])\s*(?:/\s*8\b|(?=\s*$)|(?=\s*[,.;]))")
+ER_POSITIVE_FROM_PERCENT = 1
+ER_POSITIVE_FROM_ALLRED = 3
+
+
+def receptor_from_notation(text: str) -> Any:
+    """ "ER+/PR+/HER2-", "ER 0%", "ER 8/8", "ER Allred score 0": the estrogen receptor as written in a report."""
+    lowered = text.lower()
+    sign = ER_SIGN.search(lowered)
+    if sign:
+        return "er_positive" if sign.group(1) == "+" else "er_negative"
+    percent = ER_PERCENT.search(lowered)
+    if percent:
+        return doubtful("er_positive" if int(percent.group(1)) >= ER_POSITIVE_FROM_PERCENT else "er_negative")
+    allred = ER_ALLRED.search(lowered)
+    if allred and ("allred" in lowered or "/" in allred.group(0)):
+        return doubtful("er_positive" if int(allred.group(1)) >= ER_POSITIVE_FROM_ALLRED else "er_negative")
+    return None
+
+
 def read_hormone_receptor_status(doc: Doc, intent: Optional[str]) -> Optional[str]:
+    # Report notation names the estrogen receptor itself: it goes before the words
+    # ("+" alone, in "HER2+", would otherwise read as ER positive).
+    notation = receptor_from_notation(doc.text)
+    if notation is not None:
+        return notation
     flip = {"er_positive": "er_negative", "er_negative": "er_positive"}
     for labels in (["RECEPTOR", "OTHER_RECEPTOR"], ["RECEPTOR_WORD", "OTHER_RECEPTOR"]):
         found = [

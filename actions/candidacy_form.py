@@ -144,7 +144,8 @@ def names_a_symptom(tracker: Tracker) -> bool:
     message = tracker.latest_message or {}
     if any(e.get("entity") == settings.BUTTON_ENTITY for e in message.get("entities") or []):
         return False  # a tapped button, not typed words
-    return bool(language.spans(language.parse(message.get("text") or ""), settings.SYMPTOM_LABELS))
+    spans = language.spans(language.parse(message.get("text") or ""), settings.SYMPTOM_LABELS)
+    return any(s.label_ != "RED_FLAG_PART" or s.id_ not in settings.QUALIFIER_PART_IDS for s in spans)
 
 
 def _extractor(slot: Text):

@@ -48,6 +48,12 @@ CORRECTION_OPENERS = frozenset({"no", "nope", "wrong", "actually", "sorry"})
 
 # Span labels (nlp/patterns.yml) that name a symptom or a part of the body.
 SYMPTOM_LABELS = ("SYMPTOM", "BODY_SITE", "RED_FLAG", "RED_FLAG_PART")
+# Parts of warning signs that only qualify a symptom ("hard", "pink", "new", "at night"):
+# on their own they name no symptom or body part.
+QUALIFIER_PART_IDS = frozenset({
+    "hot_red", "severe", "intense", "worse", "onset", "night", "unrelieved", "days", "at_rest",
+    "one_side", "tender", "break", "difficulty", "control",
+})
 
 # Button payloads carry the chosen value in this entity: /inform{"answer": "yes"}.
 BUTTON_ENTITY = "answer"

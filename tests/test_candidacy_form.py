@@ -23,6 +23,8 @@ U = "unsure"
 # question -> [(what the person typed, the schema value it must be stored as)]
 FREE_TEXT_ANSWERS = {
     "symptoms_affect_daily_life": [
+        ("i had to give up swimming because of my shoulder", "yes"),
+        ("just the odd twinge, nothing stopping me", "no"),
         ("yes, the pain in my lower back keeps me awake", "yes"),
         ("the pain in my lower back keeps me awake", "yes"),
         ("yeah my hip hurts all the time", "yes"),
@@ -110,6 +112,8 @@ FREE_TEXT_ANSWERS = {
         ("i don't know if they're small", U),
     ],
     "treatment_response": [
+        ("the spots in my liver have halved", "responding"),
+        ("same size as the last scan", "stable"),
         ("it's shrinking", "responding"),
         ("the tumours have shrunk a lot", "responding"),
         ("the meds are working", "responding"),
@@ -126,6 +130,8 @@ FREE_TEXT_ANSWERS = {
         ("i'm not sure if it's working", U),
     ],
     "hormone_receptor_status": [
+        ("ER-/PR-/HER2+", "er_negative"),
+        ("er+ pr- her2-", "er_positive"),
         ("er positive", "er_positive"),
         ("it's ER+ and HER2 negative", "er_positive"),
         ("hormone positive", "er_positive"),
@@ -157,6 +163,7 @@ FREE_TEXT_ANSWERS = {
         ("not sure if it's grade 2", U),
     ],
     "earlier_breast_cancer": [
+        ("this is my first and only diagnosis", "no"),
         ("yes, i had a lumpectomy in 2015", "yes"),
         ("it came back after 8 years", "yes"),
         ("i was treated for stage 2 years ago", "yes"),
@@ -186,6 +193,8 @@ FREE_TEXT_ANSWERS = {
         ("i can't remember exactly", U),
     ],
     "daily_activity": [
+        ("my daughter helps me wash and dress", "limited_self_care"),
+        ("i do my own cooking but had to stop working", "up_and_about"),
         ("i can do everything i did before", "fully_active"),
         ("i still work full time", "fully_active"),
         ("i go to the gym 3 times a week", "fully_active"),
@@ -289,7 +298,12 @@ CHECKED_ANSWERS = {
     "growth_size": [("not sure, i think they're small", "small")],
     "tumor_grade": [("i think it was grade ii", "intermediate"), ("not sure, grade 2 i think", "intermediate")],
     "years_to_metastasis": [("from 2012 to 2020", 8.0)],
+    # report notation read as a score: checked
+    "hormone_receptor_status": [("er 90%", "er_positive"), ("oestrogen allred score 2", "er_negative")],
+    "age_65_or_older": [("i'll be 65 in a few months", "no")],
 }
+# "multiple" with no number: "not sure" offered first, the counts as the other choices.
+CHECKED_ANSWERS["growth_count"].append(("the scan report just says multiple", U))
 CHECKED_CASES = [
     pytest.param(slot, text, expected, id=f"{slot}: {text}")
     for slot, cases in CHECKED_ANSWERS.items()
