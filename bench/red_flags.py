@@ -150,7 +150,8 @@ def rule_readings(texts: List[str]) -> Dict[str, Dict[str, Any]]:
 def score(heldout_round: Dict[str, Any], parsed: Dict[str, Dict[str, Any]], readings: Dict[str, Dict[str, Any]]) -> Dict[str, Any]:
     rows = {
         section: [
-            {"text": item["text"], "expected_kind": item.get("kind"), **parsed[item["text"]], **readings[item["text"]]}
+            {"text": item["text"], "expected_kind": item.get("kind"), "reason": item.get("reason"),
+             **parsed[item["text"]], **readings[item["text"]]}
             for item in heldout_round[section]
         ]
         for section in ("red_flags", "calm")
@@ -182,8 +183,20 @@ def score(heldout_round: Dict[str, Any], parsed: Dict[str, Dict[str, Any]], read
         "misses": [r for r in signs if not r["warned"]],
         "false_alarms": alarms,
         "other_kind": [r for r in caught if r["kind"] != r["expected_kind"]],
+        "by_kind": _tally(signs, "expected_kind"),
+        "by_reason": _tally(calm, "reason"),
         "rows": rows,
     }
+
+
+def _tally(rows: List[Dict[str, Any]], key: str) -> Dict[str, Dict[str, int]]:
+    """{kind or reason: {"warned": n, "total": m}}; rows without the key count as "not given"."""
+    tally: Dict[str, Dict[str, int]] = {}
+    for row in rows:
+        entry = tally.setdefault(row.get(key) or "not given", {"warned": 0, "total": 0})
+        entry["total"] += 1
+        entry["warned"] += bool(row["warned"])
+    return dict(sorted(tally.items()))
 
 
 async def measure_with_agent(agent: Any, heldout_path: Path = DEFAULT_HELDOUT) -> Dict[str, Any]:
@@ -266,6 +279,12 @@ def markdown_lines(result: Dict[str, Any]) -> List[str]:
             f" {verdict(r['false_alarm_rate']['met'])} | {r['kind_agreement']['same_kind']}/{r['kind_agreement']['caught']}"
             f" | {routes} | {r.get('first_run') or ('this run' if not r['seen'] else 'not recorded')} |"
         )
+    if chosen:
+        lines += ["", f"**{chosen['name']}, by kind of warning sign** (recall) and **by kind of calm look-alike** (false alarms):", ""]
+        lines += ["| kind of sign | caught |", "|---|---:|"]
+        lines += [f"| {k} | {v['warned']}/{v['total']} |" for k, v in chosen["by_kind"].items()]
+        lines += ["", "| why the look-alike is calm | false alarms |", "|---|---:|"]
+        lines += [f"| {k} | {v['warned']}/{v['total']} |" for k, v in chosen["by_reason"].items()]
     lines += [
         "",
         f"DIET threshold for urgent_symptom: {result['diet_threshold']} (nlp/red_flags.py DEFAULT_DIET_THRESHOLD);"

@@ -759,3 +759,19 @@ def test_unit_test_phrasings_are_not_in_the_bench(bench_module):
     bench_texts = {bench_module.normalise(i["text"]) for r in rounds for s in ("red_flags", "calm") for i in r[s]}
     ours = {bench_module.normalise(t) for _, t in RED_FLAG_CASES} | {bench_module.normalise(t) for t in CALM}
     assert not ours & bench_texts
+
+
+def test_bench_scores_each_kind_of_sign_and_each_reason_a_look_alike_is_calm(bench_module):
+    heldout_round = {
+        "name": "r", "seen": False,
+        "red_flags": [{"text": "a", "kind": "fever"}, {"text": "b", "kind": "fever"}, {"text": "c", "kind": "seizure"}],
+        "calm": [{"text": "d", "reason": "idiom"}, {"text": "e", "reason": "idiom"}, {"text": "f"}],
+    }
+    warned = {"a": True, "b": False, "c": True, "d": True, "e": False, "f": False}
+    parsed = {t: {"warned": w, "kind": "fever" if w else None, "intent": "x", "confidence": 1.0} for t, w in warned.items()}
+    readings = {t: {"rule_kind": None, "rule_notes": []} for t in warned}
+
+    scored = bench_module.score(heldout_round, parsed, readings)
+
+    assert scored["by_kind"] == {"fever": {"warned": 1, "total": 2}, "seizure": {"warned": 1, "total": 1}}
+    assert scored["by_reason"] == {"idiom": {"warned": 1, "total": 2}, "not given": {"warned": 0, "total": 1}}
