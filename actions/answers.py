@@ -155,10 +155,17 @@ def choice_reader(label: str, negated_means: Optional[Dict[str, str]] = None, po
 # --- question by question ----------------------------------------------------------
 
 
+def _excepted(span) -> bool:
+    """ "everywhere except the brain": a place named after "except" or "apart from" is left out."""
+    before = [t.norm_.lower() for t in span.doc[max(0, span.start - 3): span.start]]
+    return "except" in before or ("apart" in before and "from" in before)
+
+
 def read_symptom_areas(doc: Doc, intent: Optional[str]) -> Optional[List[str]]:
     if says_unsure(doc) and not language.spans(doc, ["BODY_SITE"]):
         return [UNSURE]
-    areas = [s.id_ for s in language.spans(doc, ["BODY_SITE"]) if not language.is_negated(s)]
+    sites = filter_spans(language.spans(doc, ["BODY_SITE"]))
+    areas = [s.id_ for s in sites if not language.is_negated(s) and not _excepted(s)]
     if not areas:
         return [UNSURE] if intent == "unsure" else None
     return [area for area in AREA_ORDER if area in areas]
@@ -219,6 +226,9 @@ def read_growth_count(doc: Doc, intent: Optional[str]) -> Any:
     categories += [s.id_ for s in phrases if not language.is_doubted(s)]
     categories = [c for c in categories if c]
     named = [c for c in categories if c != VAGUE_COUNT]
+    if named and says_unsure(doc) and not language.numbers(doc, skip=phrases):
+        # "several, the doctor didn't give a number", "two or three, I can't remember which"
+        return doubtful(UNSURE, *dict.fromkeys(named))
     if named:
         return single(named)
     if categories:
@@ -230,6 +240,52 @@ def read_growth_count(doc: Doc, intent: Optional[str]) -> Any:
 
 
 VAGUE_COUNT = "vague"
+
+
+MONTHS = {name: number for number, names in enumerate((
+    ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
+    ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+    ("dec", "december"),
+), start=1) for name in names}
+_MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_YEAR = r"(19\d\d|20\d\d)"
+DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?\s+" + _MONTH + r",?\s+" + _YEAR + r"\b")
+MONTH_DAY_YEAR = re.compile(r"\b" + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+" + _YEAR + r"\b")
+NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-]" + _YEAR + r"\b")
+ISO_DATE = re.compile(r"\b" + _YEAR + r"-(\d{1,2})-(\d{1,2})\b")
+MONTH_YEAR = re.compile(r"\b" + _MONTH + r",?\s+" + _YEAR + r"\b")
+
+
+def birth_dates(text: str) -> List[datetime.date]:
+    """Full dates of birth in a reply; "05/06/1961" gives both readings when day and month could swap."""
+    found: List[Tuple[int, int, int]] = []
+    lowered = text.lower()
+    found += [(int(y), MONTHS[m], int(d)) for d, m, y in DAY_MONTH_YEAR.findall(lowered)]
+    found += [(int(y), MONTHS[m], int(d)) for m, d, y in MONTH_DAY_YEAR.findall(lowered)]
+    found += [(int(y), int(m), int(d)) for y, m, d in ISO_DATE.findall(lowered)]
+    for first, second, year in NUMERIC_DATE.findall(lowered):
+        found += [(int(year), int(second), int(first)), (int(year), int(first), int(second))]
+    dates = []
+    for year, month, day in found:
+        try:
+            dates.append(datetime.date(year, month, day))
+        except ValueError:
+            continue  # "31/12" read month-first is no date
+    return list(dict.fromkeys(dates))
+
+
+def age_on(born: datetime.date, today: datetime.date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def years_between_months(text: str) -> Optional[float]:
+    """ "March 2019 ... September 2023" -> 4.5 (to the nearest half year)."""
+    pairs = [(int(y), MONTHS[m]) for m, y in MONTH_YEAR.findall(text.lower())]
+    if len(pairs) != 2:
+        return None
+    (y1, m1), (y2, m2) = sorted(pairs)
+    return round(((y2 - y1) + (m2 - m1) / 12) * 2) / 2
+
 
 
 def age_from_birth_year(year: float, today: datetime.date) -> Any:
@@ -255,6 +311,10 @@ def read_age_65_or_older(doc: Doc, intent: Optional[str]) -> Any:
     low, high = settings.AGE_RANGE
     stated = language.numbers(doc)
     today = datetime.date.today()
+    born = [d for d in birth_dates(doc.text) if low <= age_on(d, today) <= high]
+    if born:
+        # worked out from a date of birth: checked, but exact to the day
+        return doubtful(*dict.fromkeys("yes" if age_on(d, today) >= 65 else "no" for d in born))
     birth_years = [n for n in stated if today.year - high <= n <= today.year - low]
     if len(birth_years) == 1:
         return age_from_birth_year(birth_years[0], today)
@@ -300,7 +360,7 @@ def read_tumor_grade(doc: Doc, intent: Optional[str]) -> Optional[str]:
 # Report notation for the estrogen receptor. A percentage of stained cells: 1% or more is
 # positive (ASCO/CAP 2020; 1-10% is "ER-low positive"). An Allred score (0-8): 3 or more
 # is positive. Reading a score is an interpretation, so it is checked before storing.
-ER_SIGN = re.compile(r"\b(?:er|oestrogen|estrogen)\s*([+-])(?![\w+-])")
+ER_SIGN = re.compile(r"\b(?:er|hr|oestrogen|estrogen)\s*([+-])(?![\w+-])")
 ER_PERCENT = re.compile(r"\b(?:er|oestrogen|estrogen)\b[^%\d]{0,12}?(\d{1,3})\s*%")
 ER_ALLRED = re.compile(r"\b(?:er|oestrogen|estrogen)\b[^\d]{0,20}?\b([0-8])\s*(?:/\s*8\b|(?=\s*$)|(?=\s*[,.;]))")
 ER_POSITIVE_FROM_PERCENT = 1
@@ -322,6 +382,11 @@ def receptor_from_notation(text: str) -> Any:
     return None
 
 
+def _belongs_to(span, others) -> bool:
+    """ "HER2 3+": a sign or "positive" just after HER2 or PR is theirs, not the estrogen receptor's."""
+    return any(0 <= span.start - other.end <= 1 for other in others)
+
+
 def read_hormone_receptor_status(doc: Doc, intent: Optional[str]) -> Optional[str]:
     # Report notation names the estrogen receptor itself: it goes before the words
     # ("+" alone, in "HER2+", would otherwise read as ER positive).
@@ -330,10 +395,11 @@ def read_hormone_receptor_status(doc: Doc, intent: Optional[str]) -> Optional[st
         return notation
     flip = {"er_positive": "er_negative", "er_negative": "er_positive"}
     for labels in (["RECEPTOR", "OTHER_RECEPTOR"], ["RECEPTOR_WORD", "OTHER_RECEPTOR"]):
+        her2 = [s for s in language.spans(doc, labels) if s.label_ == "OTHER_RECEPTOR"]
         found = [
             s
             for s in language.spans(doc, labels)
-            if s.label_ != "OTHER_RECEPTOR" and not language.is_doubted(s)
+            if s.label_ != "OTHER_RECEPTOR" and not language.is_doubted(s) and not _belongs_to(s, her2)
         ]
         values = [flip[s.id_] if language.is_negated(s) else s.id_ for s in found]
         if values:
@@ -359,6 +425,9 @@ def read_years_to_metastasis(doc: Doc, intent: Optional[str]):
         return doubtful(*durations)
     if says_unsure(doc):
         return UNSURE
+    from_months = years_between_months(doc.text)
+    if from_months is not None and from_months > 0:
+        return doubtful(from_months)  # worked out: check it
     numbers = language.numbers(doc)
     calendar_years = sorted(n for n in numbers if 1940 <= n <= 2100)
     if len(calendar_years) == 2:
@@ -413,10 +482,30 @@ def double_negative(doc: Doc) -> bool:
     return False
 
 
+# "It's not that ...", "I wouldn't say ...": what follows is denied, so a yes/no read from
+# it is the other way round (and rests on a negation: checked).
+DENIED_FRAME = re.compile(
+    r"^\W*(?:well,?\s*)?(?:it'?s|it is|its|it isn'?t)\s+not\s+(?:that|like)\b|^\W*(?:it isn'?t|it is not)\s+(?:that|like)\b"
+    r"|^\W*i\s+(?:would\s*n'?o?t|wouldn'?t|wouldnt|would not)\s+say\b",
+    re.IGNORECASE,
+)
+FRAMED_QUESTIONS = frozenset({
+    "symptoms_affect_daily_life", "earlier_breast_cancer", "other_health_conditions",
+    "surgery_considered", "complete_removal_likely",
+})
+FLIPPED = {"yes": "no", "no": "yes"}
+
+
 def read(slot: str, text: str, intent: Optional[str] = None) -> Reading:
     """How a free-text reply answers the question `slot`, and how sure that reading is."""
     doc = language.parse(text)
     reading = as_reading(READERS[slot](doc, intent))
+    frame = DENIED_FRAME.search(text) if slot in FRAMED_QUESTIONS else None
+    if frame:
+        # "It's not that I'd never had it before": read what the frame denies, then turn it round
+        inner = as_reading(READERS[slot](language.parse(text[frame.end():]), None))
+        if inner.value in FLIPPED:
+            return doubtful(FLIPPED[inner.value], inner.value)
     if reading.value is None or is_unsure(reading.value) or not reading.sure:
         return reading
     if hedged(doc) or double_negative(doc):

@@ -154,6 +154,12 @@ def test_a_plain_reply_is_sure(slot, text, expected):
     ("born in 1970", "2026-12-05", "no"),
     ("I was born in 1961", "2026-12-05", "yes"),  # 64 or 65: torn, "yes" asked first
     ("I'll be 65 in March", "2026-12-05", "no"),
+    # a full date of birth is exact to the day
+    ("born 4 December 1961", "2026-12-05", "yes"),
+    ("born on the 6th of December 1961", "2026-12-05", "no"),
+    ("dob 06/12/1961", "2026-12-05", "no"),
+    ("date of birth 1961-12-05", "2026-12-05", "yes"),
+    ("born March 3rd, 1950", "2026-12-05", "yes"),
 ])
 def test_an_age_worked_out_from_a_birth_year_or_a_coming_birthday_is_checked(text, today, best, monkeypatch):
     import datetime
@@ -276,3 +282,41 @@ def test_intent_reading(intent, expected):
 
 def test_the_form_asks_exactly_the_questions_that_have_readers(form_questions):
     assert form_questions == list(answers.READERS)
+
+
+@pytest.mark.parametrize("text, years", [
+    ("first diagnosed in June 2018 and the spread was found in December 2025", 7.5),
+    ("march 2019, then it came back in september 2023", 4.5),
+])
+def test_years_between_two_months_are_worked_out_and_checked(text, years):
+    reading = answers.read("years_to_metastasis", text)
+    assert reading.value == pytest.approx(years) and not reading.sure
+
+
+@pytest.mark.parametrize("slot, text, best", [
+    ("earlier_breast_cancer", "it's not that i never had it before, i had a lumpectomy", "yes"),
+    ("complete_removal_likely", "it isn't that they can't take it all out, they think they can", "yes"),
+    ("other_health_conditions", "it's not like i'm otherwise healthy, i have copd", "yes"),
+])
+def test_a_reply_framed_as_a_denial_is_turned_round_and_checked(slot, text, best):
+    reading = answers.read(slot, text)
+    assert (reading.value, reading.sure) == (best, False)
+
+
+@pytest.mark.parametrize("slot, text, expected", [
+    ("hormone_receptor_status", "HR+/HER2-", "er_positive"),
+    ("hormone_receptor_status", "her2 3+ is all i remember", U),
+    ("symptom_areas", "bones and liver, everywhere except my brain", ["bone", "liver"]),
+    ("symptom_areas", "the lining of my stomach", ["other"]),
+    ("spread_extent", "not just one area, no", "several_areas"),
+    ("complete_removal_likely", "they said it's inoperable", "no"),
+    ("surgery_considered", "they've talked about radiotherapy but never surgery", "no"),
+    ("treatment_response", "stable disease on the last scan", "stable"),
+])
+def test_report_words_and_exceptions_are_read(slot, text, expected):
+    assert answers.read(slot, text).value == expected
+
+
+def test_counts_named_in_words_by_someone_unsure_put_not_sure_first():
+    reading = answers.read("growth_count", "a few, but they never gave me a number")
+    assert (reading.value, reading.sure) == (U, False) and "three_to_five" in reading.others
