@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import answers, language, settings
 from actions.candidacy_form import FOLLOW_UPS, is_valid, questions_that_apply
+from actions.read_back import QUESTION_ENTITY
 from actions.summary import fill, load_content, told_me_line
 
 NEXT_STEP = "repair_next_step"
@@ -91,6 +92,14 @@ def next_step(slots: Dict[Text, Any], domain: DomainDict) -> Text:
     return ASK_QUESTIONS if any(slots.get(q) is None for q in applicable) else GIVE_SUMMARY
 
 
+def named_by_button(message: Dict[Text, Any], domain: DomainDict) -> Optional[Text]:
+    """The question a read-back button names (/change_answer{"question": "growth_count"}), if it is one."""
+    for entity in message.get("entities") or []:
+        if entity.get("entity") == QUESTION_ENTITY and entity.get("value") in form_questions(domain):
+            return entity["value"]
+    return None
+
+
 class ActionChangeAnswer(Action):
     def name(self) -> Text:
         return "action_change_answer"
@@ -98,7 +107,8 @@ class ActionChangeAnswer(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        question, value = read_change(tracker.latest_message.get("text") or "", domain)
+        named = named_by_button(tracker.latest_message or {}, domain)
+        question, value = (named, None) if named else read_change(tracker.latest_message.get("text") or "", domain)
         if question is None:
             dispatcher.utter_message(response="utter_ask_which_answer")
             return [SlotSet(NEXT_STEP, ASK_WHICH)]

@@ -63,6 +63,24 @@ def overwrite_deleted_rows(dbapi_connection: Any, _: Any) -> None:
         dbapi_connection.execute("PRAGMA secure_delete = ON")
 
 
+# Instances starting together race to create the table: PostgreSQL refuses the loser with
+# "already exists" (ProgrammingError) or a duplicate pg_type row (IntegrityError).
+CREATE_RACE_ERRORS = (sa.exc.OperationalError, sa.exc.ProgrammingError, sa.exc.IntegrityError)
+CREATE_ATTEMPTS = 3
+
+
+def create_seen_table(engine: Any) -> None:
+    """Creates the seen-messages table unless it exists; losing a race to another
+    instance is retried, so the table is there once this returns (or it is logged)."""
+    for attempt in range(1, CREATE_ATTEMPTS + 1):
+        try:
+            SeenBase.metadata.create_all(engine)
+            return
+        except CREATE_RACE_ERRORS as error:
+            if attempt == CREATE_ATTEMPTS:
+                logger.warning("Could not create the seen-messages table: %s", type(error).__name__)
+
+
 class ForgettingSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, dialect: Text = "sqlite", db: Text = "rasa.db", **kwargs: Any) -> None:
         path = sqlite_file(dialect, db)
@@ -73,11 +91,7 @@ class ForgettingSQLTrackerStore(SQLTrackerStore):
             # Connections opened from now on overwrite what they delete.
             self.engine.dispose()
             sa.event.listen(self.engine, "connect", overwrite_deleted_rows)
-        try:
-            SeenBase.metadata.create_all(self.engine)
-        except (sa.exc.OperationalError, sa.exc.ProgrammingError) as error:
-            # Instances starting together race to create it; one of them wins.
-            logger.warning("Could not create the seen-messages table: %s", type(error).__name__)
+        create_seen_table(self.engine)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         if tracker.get_slot(FORGET_SLOT):

@@ -324,20 +324,23 @@ class Questionnaire:
     # Our REST channel stores a sender's conversation under this prefix (channels/identity.py).
     conversation_prefix = "rest:"
 
-    def __init__(self, patient: Dict[str, Any], opening: List[str], summary_intro: str):
+    def __init__(self, patient: Dict[str, Any], opening: List[str], summary_intro: str, read_back_reply: str):
         self.name = patient["name"]
         self.replies = patient["replies"]
         self.stored = patient["stored"]
         self.opening = opening
         self.summary_intro = summary_intro
-        self.planned_turns = len(opening) + len(self.replies)
+        self.read_back_reply = read_back_reply
+        self.planned_turns = len(opening) + len(self.replies) + 1
 
     def next_message(self, turn: int, tracker: Optional[Dict[str, Any]]) -> Optional[str]:
         if turn < len(self.opening):
             return self.opening[turn]
-        open_question = (tracker or {}).get("slots", {}).get("requested_slot")
+        slots = (tracker or {}).get("slots", {})
+        open_question = slots.get("requested_slot")
         if open_question is None:
-            return None
+            # no question left: the answers were read back; accept them once to get the summary
+            return self.read_back_reply if slots.get("summary_topics") is None else None
         # A question these answers should have skipped: stop; check() reports it.
         return self.replies.get(open_question)
 
@@ -654,7 +657,8 @@ def ours_system(model: Path, work_dir: Path, conversations: Dict[str, Any]) -> S
            "TRACKER_DB": str(tracker_db), "CONVERSATION_SECRET": secrets.token_urlsafe(32),
            "ACTION_SERVER_TOKEN": secrets.token_urlsafe(32)}
     summary_intro = yaml.safe_load((PROJECT_ROOT / "content" / "summary.yml").read_text(encoding="utf-8"))["text"]["intro"]
-    scripts = [Questionnaire(patient, conversations["opening"], summary_intro) for patient in conversations["patients"]]
+    scripts = [Questionnaire(patient, conversations["opening"], summary_intro, conversations["read_back_reply"])
+               for patient in conversations["patients"]]
     servers = [
         action_server_spec(actions_port, env),
         rasa_server_spec(model, PROJECT_ROOT, rasa_port, token, env, endpoints=PROJECT_ROOT / "endpoints.yml",

@@ -67,17 +67,19 @@ def test_raw_profile_summary_ranks_own_and_inclusive_time(speed, tmp_path):
 
 def test_questionnaire_answers_the_open_question_and_stops_at_the_summary(speed):
     patient = {"name": "p", "replies": {"age_65_or_older": "I'm 58"}, "stored": {"age_65_or_older": "no"}}
-    script = speed.Questionnaire(patient, ["hello", "start"], "Here is your summary")
+    script = speed.Questionnaire(patient, ["hello", "start"], "Here is your summary", "looks good")
     assert script.next_message(0, None) == "hello"
     assert script.next_message(2, {"slots": {"requested_slot": "age_65_or_older"}}) == "I'm 58"
-    assert script.next_message(3, {"slots": {"requested_slot": None}}) is None
+    # no question left: the read-back is accepted, then the summary ends it
+    assert script.next_message(3, {"slots": {"requested_slot": None, "summary_topics": None}}) == "looks good"
+    assert script.next_message(4, {"slots": {"requested_slot": None, "summary_topics": ["x"]}}) is None
     # A question these answers should have skipped ends the conversation (reported by check).
     assert script.next_message(3, {"slots": {"requested_slot": "symptom_areas"}}) is None
 
 
 def test_questionnaire_check_names_wrong_answers_and_a_missing_summary(speed):
     patient = {"name": "p", "replies": {}, "stored": {"age_65_or_older": "no", "years_to_metastasis": 6.5}}
-    script = speed.Questionnaire(patient, [], "Here is your summary")
+    script = speed.Questionnaire(patient, [], "Here is your summary", "looks good")
     tracker = {"slots": {"requested_slot": None, "summary_topics": ["x"], "age_65_or_older": "yes",
                          "years_to_metastasis": 6.52}}
     assert script.check(tracker, [{"text": "Here is your summary: ..."}]) == ["wrong stored answers: age_65_or_older"]

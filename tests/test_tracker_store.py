@@ -135,3 +135,29 @@ def test_the_purge_job_needs_no_action_server_settings(store, rasa_domain, datab
     store.first_sight("SM-old", now=time.time() - 3 * 86400)
     assert purge(1, str(PROJECT / "endpoints.yml")) == (1, 1)
     assert rows(database, "old") == 0
+
+
+def test_the_seen_messages_table_survives_another_instance_creating_it_at_the_same_moment(tmp_path, monkeypatch):
+    """Two instances starting together on PostgreSQL: the loser's CREATE TABLE fails with a
+    duplicate pg_type row (IntegrityError); it tries again and finds the table there."""
+    import sqlalchemy as sa
+
+    from assistant_server import tracker_store
+
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'race.db'}")
+    real_create_all = tracker_store.SeenBase.metadata.create_all
+    calls = []
+
+    def lose_the_race_once(bind, *args, **kwargs):
+        calls.append(bind)
+        if len(calls) == 1:
+            real_create_all(bind)  # the other instance wins...
+            raise sa.exc.IntegrityError("CREATE TABLE seen_channel_messages", {}, Exception("duplicate key"))
+        return real_create_all(bind, *args, **kwargs)
+
+    monkeypatch.setattr(tracker_store.SeenBase.metadata, "create_all", lose_the_race_once)
+
+    tracker_store.create_seen_table(engine)
+
+    assert len(calls) == 2
+    assert "seen_channel_messages" in sa.inspect(engine).get_table_names()

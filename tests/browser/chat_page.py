@@ -31,6 +31,10 @@ QUESTION_TEXTS = {
 }
 
 
+READ_BACK_TEXT = flat(RESPONSES["utter_read_back"][0]["text"].split("{")[0])
+READ_BACK_OK = RESPONSES["utter_read_back"][0]["buttons"][0]["title"]
+
+
 class ChatPage:
     def __init__(self, page: Page, page_url: str):
         self.page = page
@@ -112,13 +116,22 @@ class ChatPage:
             self.page.keyboard.press(key)
         raise AssertionError(f"{wanted!r} was never reached with {key}")
 
-    def answer_until_summary(self, answer_for, limit: int = 30):
+    def showing_read_back(self) -> bool:
+        """The answers read back before the summary are the latest message with choices."""
+        group = self.choice_groups().last
+        return flat(group.locator("xpath=..").locator(".tpc-text").text_content()).startswith(READ_BACK_TEXT)
+
+    def answer_until_summary(self, answer_for, limit: int = 30, accept_read_back=None):
         """Answers each open question with answer_for(slot) until the summary card shows;
-        returns the questions asked in order."""
+        the read-back before it is accepted with accept_read_back() (default: a click).
+        Returns the questions asked in order."""
         asked = []
         for _ in range(limit):
             if self.page.locator(".tpc-summary").count():
                 return asked
+            if self.showing_read_back():
+                (accept_read_back or (lambda: self.click_choice(READ_BACK_OK)))()
+                continue
             slot = self.open_question()
             assert slot is not None, f"no question is open; the assistant said: {self.bot_texts()[-3:]}"
             asked.append(slot)

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from chat_page import RESPONSES, STORAGE_KEY, SUMMARY_CONTENT, WORDS, ChatPage, flat, run_axe, wait_for_tracker
+from chat_page import READ_BACK_OK, RESPONSES, STORAGE_KEY, SUMMARY_CONTENT, WORDS, ChatPage, flat, run_axe, wait_for_tracker
 from conftest import IDS
 
 SESSION_TOKEN = r"[0-9a-f]{32}\.[0-9a-f]{64}"
@@ -206,7 +206,7 @@ def test_whole_conversation_by_keyboard_only_reaches_the_summary(chat, servers, 
         else:
             type_by_keyboard(chat, what)
 
-    assert chat.answer_until_summary(answer) == list(BY_KEYBOARD)
+    assert chat.answer_until_summary(answer, accept_read_back=lambda: press_choice_by_keyboard(chat, READ_BACK_OK)) == list(BY_KEYBOARD)
     assert_summary_card(chat)
     assert_stored(servers, chat, BY_KEYBOARD_STORED)
 

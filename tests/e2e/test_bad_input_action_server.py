@@ -396,8 +396,11 @@ def test_a_whole_conversation_through_rest_works_and_the_token_is_never_logged(s
     sender = new_sender("token")
     for message in ("hello", "/start_questions"):
         assert_kind_replies(servers.send(sender, message))
+    replies = []
     for _ in range(30):
-        replies = servers.send(sender, '/inform{"answer": "unsure"}')
+        # the answers are read back before the summary: accept them
+        reply = "/affirm" if "here is what you told me" in said(replies) else '/inform{"answer": "unsure"}'
+        replies = servers.send(sender, reply)
         assert_kind_replies(replies)
         if SUMMARY_INTRO in said(replies):
             break

@@ -146,8 +146,13 @@ def slots(servers, sender):
     return servers.tracker(sender)["slots"]
 
 
+READ_BACK = "here is what you told me"
+
+
 def answer_every_question(servers, sender, replies, checks=None):
     """Answers whatever question is open until the summary; returns the questions asked and the last replies.
+
+    The read-back before the summary is accepted with "looks good".
 
     A reading the assistant asks to check is confirmed with "yes" (recorded in `checks`).
     """
@@ -159,7 +164,9 @@ def answer_every_question(servers, sender, replies, checks=None):
         current = slots(servers, sender)
         open_question = current["requested_slot"]
         if open_question is None:
-            return asked, bot
+            # the answers are read back first; "looks good" (typed, through the NLU) gives the summary
+            assert READ_BACK in texts(bot), texts(bot)[-300:]
+            return asked, servers.send(sender, "looks good")
         if (current.get("answer_to_confirm") or {}).get("question") == open_question:
             assert "Just to check" in texts(bot)
             if checks is not None:

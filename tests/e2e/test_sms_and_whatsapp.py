@@ -175,6 +175,11 @@ def test_a_whole_conversation_by_sms_reaches_the_summary_in_ordered_parts(server
     else:
         pytest.fail(f"the questions never ended; asked {asked}")
 
+    # The answers are read back first, with numbered choices: the first goes on to the summary.
+    assert "here is what you told me" in joined(replies)
+    assert_no_payloads(replies)
+    replies = phone.text(choice_number(joined(replies), "All right, show my summary"))
+
     slots = phone.tracker()["slots"]
     assert {slot: slots[slot] for slot in asked} == {slot: PLAN[slot][2] for slot in asked}
     assert "symptom_areas" in asked and "daily_activity" in asked and "main_goal" in asked

@@ -70,6 +70,8 @@ def test_turns_alternating_between_two_instances_lose_nothing_and_run_once(clust
     for _ in range(40):
         open_question = same_tracker_from_both(cluster, sender)["slots"]["requested_slot"]
         if open_question is None:
+            assert "here is what you told me" in texts(last_replies)
+            last_replies = send("looks good")  # the read-back, then the summary
             break
         asked.append(open_question)
         last_replies = send(PATIENT["replies"][open_question])
