@@ -148,7 +148,7 @@ def test_whole_conversation_by_clicking_choices_reaches_the_summary(chat, server
     assert chat.answer_until_summary(click) == list(BY_CLICKING)
     # A tapped choice shows its words as the person's message, never the payload.
     user_texts = chat.page.locator(".tpc-from-user .tpc-text").all_text_contents()
-    assert user_texts == [START, *BY_CLICKING.values()]
+    assert user_texts == [START, *BY_CLICKING.values(), READ_BACK_OK]
     assert_summary_card(chat)
     assert_only_latest_choices_active(chat)
     assert chat.active_choice_titles() == ["Start again", "I'm done"]
