@@ -339,7 +339,22 @@ def read_main_goal(doc: Doc, intent: Optional[str]) -> Optional[str]:
     return UNSURE if says_unsure(doc) or intent == "unsure" else None
 
 
+# A Nottingham (Elston-Ellis) score, 3-9, gives the grade: 3-5 grade 1, 6-7 grade 2, 8-9 grade 3.
+NOTTINGHAM_SCORE = re.compile(r"\bnottingham\s+(?:score|total)\s*(?:of|is|was|:|=)?\s*([3-9])\b")
+
+
+def grade_from_nottingham_score(text: str) -> Optional[str]:
+    found = NOTTINGHAM_SCORE.search(text.lower())
+    if not found:
+        return None
+    score = int(found.group(1))
+    return "low" if score <= 5 else "intermediate" if score <= 7 else "high"
+
+
 def read_tumor_grade(doc: Doc, intent: Optional[str]) -> Optional[str]:
+    scored = grade_from_nottingham_score(doc.text)
+    if scored:
+        return doubtful(scored)  # worked out from a score: checked
     by_number = {1: "low", 2: "intermediate", 3: "high"}
     found = language.spans(doc, ["GRADE"])
     grades = [s.id_ for s in found if not language.is_negated(s) and not language.is_doubted(s)]

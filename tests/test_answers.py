@@ -320,3 +320,16 @@ def test_report_words_and_exceptions_are_read(slot, text, expected):
 def test_counts_named_in_words_by_someone_unsure_put_not_sure_first():
     reading = answers.read("growth_count", "a few, but they never gave me a number")
     assert (reading.value, reading.sure) == (U, False) and "three_to_five" in reading.others
+
+
+@pytest.mark.parametrize("text, best", [
+    ("nottingham score 8", "high"), ("Nottingham score of 6", "intermediate"), ("nottingham total 4", "low"),
+])
+def test_a_grade_worked_out_from_a_nottingham_score_is_checked(text, best):
+    reading = answers.read("tumor_grade", text)
+    assert (reading.value, reading.sure) == (best, False)
+
+
+def test_resectable_means_it_could_all_be_removed_and_unresectable_that_it_could_not():
+    assert answers.read("complete_removal_likely", "they said it's resectable").value == "yes"
+    assert answers.read("complete_removal_likely", "they said it's unresectable").value == "no"
