@@ -29,6 +29,7 @@ from typing import Any, Awaitable, Callable, Dict, FrozenSet, Optional, Text
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.server import ErrorResponse
+from rasa.shared.core.events import Event
 from sanic import Blueprint
 from sanic.exceptions import SanicException
 from sanic.request import Request
@@ -108,6 +109,22 @@ def check_execute(request: Request, agent: Any) -> None:
         raise incoming.BadInput("confidence must be a number")
 
 
+def check_append_events(request: Request, agent: Any) -> None:
+    """POST /conversations/<id>/tracker/events: an event or a list of events. Rasa turns the
+    400 for a list with no usable event (`[]`) into a 500 inside its own try block."""
+    try:
+        body = request.json
+    except SanicException:
+        raise incoming.BadInput("the body must be JSON") from None
+    items = body if isinstance(body, list) else [body]
+    try:
+        events = [Event.from_parameters(item) for item in items]
+    except Exception:  # any event Rasa itself could not build
+        raise incoming.BadInput("each event must be an object with a known \"event\" name") from None
+    if not events or not all(events):
+        raise incoming.BadInput("the body must hold at least one event, each with a known \"event\" name")
+
+
 def check_load_model(request: Request, agent: Any) -> None:
     """PUT /model: {"model_file": path, "model_server": {...}, "remote_storage": name}."""
     body = body_object(request)
@@ -123,6 +140,7 @@ BODY_CHECKS: Dict[Text, Callable[[Request, Any], None]] = {
     "parse": check_parse,
     "trigger_intent": check_trigger_intent,
     "execute_action": check_execute,
+    "append_events": check_append_events,
     "load_model": check_load_model,
 }
 

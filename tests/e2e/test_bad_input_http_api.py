@@ -65,6 +65,8 @@ MALFORMED = {
     "execute: unknown action": ("POST", "execute", {"name": "no_such_action"}),
     "events: not JSON": ("POST", "tracker/events", "{bad"),
     "events: unknown event": ("POST", "tracker/events", {"event": "no_such_event"}),
+    "events: an empty list": ("POST", "tracker/events", []),
+    "events: a list without an event name": ("POST", "tracker/events", [{"text": "hi"}]),
     "events: replaced with junk": ("PUT", "tracker/events", [1, "x"]),
     "model: a list": ("PUT", "/model", "[1]"),
     "model: not JSON": ("PUT", "/model", "{bad"),
