@@ -377,7 +377,7 @@ def read_tumor_grade(doc: Doc, intent: Optional[str]) -> Optional[str]:
 # is positive. Reading a score is an interpretation, so it is checked before storing.
 ER_SIGN = re.compile(r"\b(?:er|hr|oestrogen|estrogen)\s*([+-])(?![\w+-])")
 ER_PERCENT = re.compile(r"\b(?:er|oestrogen|estrogen)\b[^%\d]{0,12}?(\d{1,3})\s*%")
-ER_ALLRED = re.compile(r"\b(?:er|oestrogen|estrogen)\b[^\d]{0,20}?\b([0-8])\s*(?:/\s*8\b|(?=\s*$)|(?=\s*[,.;]))")
+ER_ALLRED = re.compile(r"\b(?:er|oestrogen|estrogen|allred)\b[^\d]{0,20}?\b([0-8])\s*(?:/\s*8\b|(?=\s*$)|(?=\s*[,.;]))")
 ER_POSITIVE_FROM_PERCENT = 1
 ER_POSITIVE_FROM_ALLRED = 3
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Text, Tuple, Type
 
 from spacy.tokens import Doc, Span
@@ -229,6 +230,21 @@ SETTLED_NOW_WORDS = frozenset({"now", "today"})
 NEW_EVEN_IF_GONE = frozenset({"seizure", "spinal_cord"})
 # "a lady at my chemo unit", "my friend's mum": these patient words belong to the other person.
 OWNED_BY_WHAT_CAME_BEFORE = frozenset({"at", "on", "in", "from", "of", "with", "to", "'s", "s"})
+# "when I hugged my grandson", "lifting the dog": the person or animal is what the
+# patient acted on, not the one with the sign.
+ACTS_ON_SOMEONE = frozenset({
+    "hugged", "hugging", "hug", "lifted", "lifting", "lift", "carried", "carrying", "carry",
+    "picked", "picking", "pick", "holding", "held", "hold", "cuddled", "cuddling", "cuddle",
+    "chasing", "chased", "bathing", "bathed", "pushing", "pushed", "walking", "walked",
+})
+
+
+def _is_a_past_year(text: str) -> bool:
+    """ "since my knee op in 2010": a year before this one is a look back, not something new."""
+    return len(text) == 4 and text.isdigit() and 1900 <= int(text) < date.today().year
+# "can chemo make your legs numb" without "?": a general question when it speaks of
+# "you" or people in general and names no one.
+GENERIC_PEOPLE = frozenset({"you", "your", "people", "someone", "anyone", "somebody", "anybody"})
 
 
 @dataclass
@@ -287,7 +303,7 @@ def assess(doc: Doc) -> Assessment:
     calm_spans = [
         s for s in all_spans
         if s.label_ == CALM
-        and not _overlaps_any(s, signal_spans)
+        and not _overlaps_any(s, [o for o in signal_spans if not _contains(s, o)])
         and not _is_negated(s, layout, ignored_negations)
     ]
     now_tokens = _tokens_in(
@@ -366,6 +382,11 @@ def _tokens_in(spans: Iterable[Span]) -> set:
 
 def _overlaps_any(span: Span, others: Sequence[Span]) -> bool:
     return any(o.start < span.end and span.start < o.end for o in others)
+
+
+def _contains(longer: Span, shorter: Span) -> bool:
+    """ "barely notice it now" holds the word "barely": the longer calm phrase wins."""
+    return longer.start <= shorter.start and shorter.end <= longer.end and len(longer) > len(shorter)
 
 
 def _is_negated(span: Span, layout: _Layout, ignored: set) -> bool:
@@ -448,7 +469,12 @@ def _silenced(
         return settled
     # Something new or recent in the sign's clause or later in its sentence keeps it
     # ("I had a fit years ago and another one today").
-    if any(layout.clause[i] == own_clause or (i > last.start and layout.sentence[i] == sentence) for i in now_tokens):
+    # A word of the sign itself ("can't keep water down") is not news about it.
+    inside_the_sign = _tokens_in(spans)
+    if any(
+        i not in inside_the_sign and (layout.clause[i] == own_clause or (i > last.start and layout.sentence[i] == sentence))
+        for i in now_tokens
+    ):
         return None
     for calm in calm_spans:
         only_for = CALM_ONLY_FOR.get(calm.id_)
@@ -457,7 +483,7 @@ def _silenced(
         if layout.sentence[calm.start] != sentence:
             continue
         calm_clause = layout.clause[calm.start]
-        if _has_now(calm, now_tokens, layout):
+        if _has_now(calm, now_tokens - inside_the_sign, layout):
             continue
         if calm_clause == own_clause:
             return f"{calm.id_}: {calm.text!r}"
@@ -512,11 +538,12 @@ def _someone_else(spans: List[Span], others: List[Span], layout: _Layout, doc: D
     for other in others:
         if other.id_ != "other" or other.end > first.start or layout.segment[other.start] != segment:
             continue
-        if _names_the_patient(other, doc):
+        if _names_the_patient(other, doc) or _acted_on(other, doc):
             continue
         between = {
             t.norm_.lower() for t in doc[other.end: first.start]
-            if t.i == 0 or doc[t.i - 1].norm_.lower() not in OWNED_BY_WHAT_CAME_BEFORE
+            # "my colleagues husband": the word right after the other person is theirs
+            if t.i != other.end and (t.i == 0 or doc[t.i - 1].norm_.lower() not in OWNED_BY_WHAT_CAME_BEFORE)
         }
         if not between & PATIENT_WORDS:
             return f"someone else: {other.text!r}"
@@ -526,6 +553,11 @@ def _someone_else(spans: List[Span], others: List[Span], layout: _Layout, doc: D
         if third and not set(before[third[0]:]) & (PATIENT_WORDS - THIRD_PERSON_WORDS):
             return "someone else: the message says the patient is the writer"
     return None
+
+
+def _acted_on(other: Span, doc: Doc) -> bool:
+    window = doc[max(0, other.start - 2): other.start]
+    return any(t.norm_.lower() in ACTS_ON_SOMEONE for t in window)
 
 
 def _names_the_patient(other: Span, doc: Doc) -> bool:
@@ -543,7 +575,8 @@ def _refers_back(calm: Span, layout: _Layout, doc: Doc) -> bool:
     if start > 0 and doc[start - 1].norm_.lower() == "because":
         return True  # "my arm went dead because I slept on it"
     opener = doc[start].norm_.lower() if start < len(doc) else ""
-    return opener in REFERRING_OPENERS
+    # "the radiotherapy fixed it": the calm phrase itself points back at the sign
+    return opener in REFERRING_OPENERS or any(t.norm_.lower() in ("it", "that") for t in calm)
 
 
 def _general_question_sentences(doc: Doc, layout: _Layout, now_tokens: set) -> set:
@@ -562,7 +595,10 @@ def _general_question_sentences(doc: Doc, layout: _Layout, now_tokens: set) -> s
             continue
         if words[-1] != "?":
             recent = any(t.i in now_tokens for t in tokens)
-            if words[0] in OPEN_QUESTION_WORDS and not recent and not any(w in PERSON_WORDS for w in words):
+            opens_a_question = words[0] in OPEN_QUESTION_WORDS or (
+                words[0] in QUESTION_OPENERS and set(words) & GENERIC_PEOPLE
+            )
+            if opens_a_question and not recent and not any(w in PERSON_WORDS for w in words):
                 found.add(number)
             continue
         if words[0] in CONDITIONAL_OPENERS:
@@ -590,6 +626,9 @@ def _since_without_a_time(span: Span, layout: _Layout) -> bool:
         return False
     doc = span.doc
     following = doc[span.end] if span.end < len(doc) else None
+    clause = layout.clause[span.start]
+    if any(_is_a_past_year(t.text) for t in doc[span.end:] if layout.clause[t.i] == clause):
+        return True
     return (
         following is None
         or following.norm_.lower() in ("then", "that")

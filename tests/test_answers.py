@@ -149,6 +149,27 @@ def test_a_plain_reply_is_sure(slot, text, expected):
     assert (reading.value, reading.sure) == (expected, True)
 
 
+# Words copied from letters and everyday ways of saying "nobody told me" (our own wording).
+@pytest.mark.parametrize("slot, text, expected", [
+    ("growth_size", "the biggest is 7cm across", "not_small"),
+    ("growth_size", "one of them measures 5.5 cm", "not_small"),
+    ("growth_size", "nobody has mentioned how big they are", U),
+    ("treatment_response", "SD on the CT in October", "stable"),
+    ("treatment_response", "the letter says PD", "growing"),
+    ("treatment_response", "still waiting for the results of my scan", U),
+    ("complete_removal_likely", "they said it was fifty fifty", U),
+    ("complete_removal_likely", "R0 is what they are aiming for", "yes"),
+    ("tumor_grade", "grade II", "intermediate"),
+    ("earlier_breast_cancer", "it was de novo, stage 4 from the start", "no"),
+    ("other_health_conditions", "I have AF", "yes"),
+    ("surgery_considered", "only radiation has come up", "no"),
+    ("symptom_areas", "L4 only", ["spine"]),
+    ("main_goal", "keep it at bay for as long as possible", "long_term_control"),
+])
+def test_report_words_and_nobody_said_replies_are_read(slot, text, expected):
+    assert answers.read(slot, text, "inform").value == expected
+
+
 @pytest.mark.parametrize("text, today, best", [
     ("born in 1950", "2026-12-05", "yes"),
     ("born in 1970", "2026-12-05", "no"),

@@ -206,6 +206,16 @@ KEPT_IN_CONTEXT = [
     ("a nagging ache between my shoulder blades, sore when I press", "back_pain"),
     ("her left calf is throbbing and looks red", "blood_clot"),
     ("he's been dragging his leg since lunchtime", "spinal_cord"),
+    # the person the patient acted on is not the one with the sign
+    ("I picked up my granddaughter and now my hip is agony and I can't stand", "spinal_cord"),
+    # a word of the sign itself ("keep") is not news that keeps it, nor is it calm
+    ("I can't keep water down since this morning", "high_calcium"),
+    # words of the new phrases, in sentences of our own
+    ("my ribs are pouring sweat and the pain between my shoulder blades is like a hot poker at night", "back_pain"),
+    ("her arm keeps jerking by itself and she can't stop it", "seizure"),
+    ("my wrist went pop when I caught the door and now it's bent", "broken_bone"),
+    ("his nose has been gushing for half an hour", "bleeding"),
+    ("sorry, I can't get to the end of a sentence without stopping for air", "breathing"),
 ]
 RED_FLAG_CASES = [(kind, text) for kind, texts in RED_FLAGS.items() for text in texts]
 
@@ -359,6 +369,21 @@ CALM = [
     "I had a dvt years ago and it cleared up",
     "the cut on my finger bled a bit but it stopped",
     "what is a blood clot?",
+    # The longer calm phrase wins over a sign word inside it ("barely").
+    "my neck pain was bad last spring, physio sorted it out and I barely notice it now",
+    # "it" in the calm phrase points back at the sign.
+    "the pain in my back was awful at Christmas but the steroids fixed it",
+    # A year that is past ("since my op in 2015") is not something new.
+    "my left ankle has been swollen and bigger than the right since my op in 2015",
+    # "your" and no one named: a general question, even without "?".
+    "does chemo make your eyes go yellow",
+    # The word right after the other person is theirs; someone the patient lifted is not the patient.
+    "my neighbours wife had a fit at the bus stop",
+    "my friends dad has gone yellow, they think it's his liver",
+    # Fear of what a drug will do.
+    "worried the new tablets will make me so sick I can't keep anything down",
+    "I'm drowning in letters from the hospital",
+    "his breathing is fine now the swelling in his arm went down after the stent",
     # Other words.
     "my hair is falling out",
     "I walk the dog every morning",
