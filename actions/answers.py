@@ -26,6 +26,8 @@ Reader = Callable[[Doc, Optional[str]], Optional[object]]
 
 # A yes or no that only the classifier gave, for a reply longer than this, is checked.
 LONGEST_PLAIN_REPLY = 6
+# Words in a reply beyond which a reading is checked before it is stored.
+LONGEST_STORY_READ_AT_ONCE = 25
 
 
 @dataclass(frozen=True)
@@ -171,22 +173,38 @@ def read_symptom_areas(doc: Doc, intent: Optional[str]) -> Optional[List[str]]:
     return [area for area in AREA_ORDER if area in areas]
 
 
-def read_spread_extent(doc: Doc, intent: Optional[str]) -> Optional[str]:
-    stated = []
+SPREAD_FLIPPED = {"one_area": "several_areas", "several_areas": "one_area"}
+
+
+def read_spread_extent(doc: Doc, intent: Optional[str]) -> Any:
+    stated, flipped = [], False
     for span in language.spans(doc, ["SPREAD"]):
         if span.id_ == "area_count":
             count = language.numbers(span.as_doc())
-            stated.append("one_area" if count == [1.0] else "several_areas")
+            value = "one_area" if count == [1.0] else "several_areas"
         elif span.id_ != "only":
-            stated.append(span.id_)
+            value = span.id_
+        else:
+            continue
+        if language.is_negated(span) and value in SPREAD_FLIPPED:
+            value, flipped = SPREAD_FLIPPED[value], True  # "it's not in more than one place"
+        stated.append(value)
     if stated:
-        return single(stated)
+        reading = as_reading(single(stated))
+        return doubtful(reading.value, *reading.others) if flipped else reading
     if says_unsure(doc):
         return UNSURE
     sites = {s.id_ for s in language.spans(doc, ["BODY_SITE"]) if not language.is_negated(s)}
+    said_only = any(s.id_ == "only" for s in language.spans(doc, ["SPREAD"]))
+    if sites >= {"spine", "bone"}:
+        # "the bones in my spine": the spine is bone; whether that is one area or several is checked
+        sites.discard("spine")
+        if len(sites) == 1:
+            return doubtful("one_area", "several_areas")
     if len(sites) >= 2:
-        return "several_areas"
-    if sites or any(s.id_ == "only" for s in language.spans(doc, ["SPREAD"])):
+        # "just the lymph nodes near my collarbone": "just" says one, the places say several
+        return doubtful("several_areas", "one_area") if said_only else "several_areas"
+    if sites or said_only:
         return "one_area"
     return UNSURE if intent == "unsure" else None
 
@@ -483,6 +501,16 @@ def hedged(doc: Doc) -> bool:
     return bool(language.spans(doc, ["HEDGE"]))
 
 
+def tells_a_change(doc: Doc) -> bool:
+    """ "It used to be my back, now it's the liver": which part answers is easy to misread."""
+    return bool(language.spans(doc, ["CHANGE"]))
+
+
+def long_reply(doc: Doc) -> bool:
+    """A long story with the answer somewhere in it: read, then checked."""
+    return sum(1 for token in doc if token.is_alpha) > LONGEST_STORY_READ_AT_ONCE
+
+
 def double_negative(doc: Doc) -> bool:
     """Two negations in one clause, besides a leading "no": "it's not that it doesn't bother me"."""
     cues_in_clause = 0
@@ -523,7 +551,7 @@ def read(slot: str, text: str, intent: Optional[str] = None) -> Reading:
             return doubtful(FLIPPED[inner.value], inner.value)
     if reading.value is None or is_unsure(reading.value) or not reading.sure:
         return reading
-    if hedged(doc) or double_negative(doc):
+    if hedged(doc) or double_negative(doc) or tells_a_change(doc) or long_reply(doc):
         return doubtful(reading.value, UNSURE)
     return reading
 

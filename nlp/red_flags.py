@@ -174,6 +174,8 @@ CALM_ONLY_FOR = {"neuropathy": frozenset({"spinal_cord"}), "chronic": frozenset(
 # A calm phrase in a later clause still refers back to the sign when it is a time in
 # the past ("I had a fit, years ago"), when the clause opens with it ("..., nothing
 # since") or with one of these words ("... but it went away").
+PRESENT_TENSE = frozenset({"is", "are", "am", "'s", "'re", "'m", "says", "feels", "keeps", "looks"})
+PAST_TENSE = frozenset({"had", "was", "were", "did"})
 REFERRING_OPENERS = frozenset({"it", "that", "this", "they", "which", "those", "these", "nothing", "none", "all"})
 
 NEGATION_CUES = frozenset({"no", "not", "never", "without", "none", "nothing", "nobody", "neither", "nor"})
@@ -239,12 +241,27 @@ ACTS_ON_SOMEONE = frozenset({
 })
 
 
+def _names_a_year_not_past(span: Span) -> bool:
+    """ "in 2026" said this year may be last week: only an earlier year is a past time."""
+    return any(len(t.text) == 4 and t.text.isdigit() and not _is_a_past_year(t.text) for t in span)
+
+
 def _is_a_past_year(text: str) -> bool:
     """ "since my knee op in 2010": a year before this one is a look back, not something new."""
     return len(text) == 4 and text.isdigit() and 1900 <= int(text) < date.today().year
 # "can chemo make your legs numb" without "?": a general question when it speaks of
 # "you" or people in general and names no one.
 GENERIC_PEOPLE = frozenset({"you", "your", "people", "someone", "anyone", "somebody", "anybody"})
+# "can chemo cause a fever" without "?": a modal opener, then a treatment. Not "is"/"are",
+# which SMS replies drop the subject before ("is really confused today").
+CAUSE_QUESTION_OPENERS = frozenset({"can", "could", "does", "do", "will", "would", "should"})
+CAUSE_WORDS = frozenset({
+    "chemo", "chemotherapy", "radiotherapy", "radiation", "treatment", "cancer", "mets", "tablets",
+    "steroids", "immunotherapy", "surgery", "it", "this", "that", "these", "those", "the", "a", "an",
+})
+DRUG_ENDINGS = ("ine", "ib", "mab", "ole", "xel", "fen", "one")
+# "what does ... mean": asking what a word means, even about "my letter".
+MEANING_WORDS = frozenset({"mean", "means", "meaning", "meant"})
 
 
 @dataclass
@@ -303,6 +320,7 @@ def assess(doc: Doc) -> Assessment:
     calm_spans = [
         s for s in all_spans
         if s.label_ == CALM
+        and not _names_a_year_not_past(s)
         and not _overlaps_any(s, [o for o in signal_spans if not _contains(s, o)])
         and not _is_negated(s, layout, ignored_negations)
     ]
@@ -487,7 +505,7 @@ def _silenced(
             continue
         if calm_clause == own_clause:
             return f"{calm.id_}: {calm.text!r}"
-        if calm_clause > own_clause and _refers_back(calm, layout, doc):
+        if calm_clause > own_clause and _refers_back(calm, layout, doc) and not _another_event(calm, last, layout, doc):
             return f"{calm.id_}: {calm.text!r}"
         if calm_clause < own_clause and _covers_forward(calm, last, layout):
             return f"{calm.id_}: {calm.text!r}"
@@ -547,8 +565,10 @@ def _someone_else(spans: List[Span], others: List[Span], layout: _Layout, doc: D
         }
         if not between & PATIENT_WORDS:
             return f"someone else: {other.text!r}"
-    if any(o.id_ == "not_me" for o in others):
-        before = [t.norm_.lower() for t in doc[: first.start] if layout.sentence[t.i] == sentence]
+    not_me = [o for o in others if o.id_ == "not_me"]
+    if not_me:
+        inside = _tokens_in(not_me)
+        before = [t.norm_.lower() for t in doc[: first.start] if layout.sentence[t.i] == sentence and t.i not in inside]
         third = [i for i, w in enumerate(before) if w in THIRD_PERSON_WORDS]
         if third and not set(before[third[0]:]) & (PATIENT_WORDS - THIRD_PERSON_WORDS):
             return "someone else: the message says the patient is the writer"
@@ -564,6 +584,16 @@ def _names_the_patient(other: Span, doc: Doc) -> bool:
     # "for my friend", "on behalf of my neighbour": that person is the patient
     window = doc[max(0, other.start - 3): other.start]
     return any(t.norm_.lower() in FOR_THE_PATIENT for t in window)
+
+
+def _another_event(calm: Span, sign: Span, layout: _Layout, doc: Doc) -> bool:
+    """ "her chest is tight, she had fluid drained off her lung in the summer": the sign is
+    told in the present, the past time belongs to another event told in the past."""
+    if calm.id_ != "past":
+        return False
+    sign_words = {t.norm_.lower() for t in doc if layout.clause[t.i] == layout.clause[sign.start]}
+    calm_words = {t.norm_.lower() for t in doc if layout.clause[t.i] == layout.clause[calm.start]}
+    return bool(sign_words & PRESENT_TENSE) and bool(calm_words & PAST_TENSE) and not calm_words & REFERRING_OPENERS
 
 
 def _refers_back(calm: Span, layout: _Layout, doc: Doc) -> bool:
@@ -596,10 +626,12 @@ def _general_question_sentences(doc: Doc, layout: _Layout, now_tokens: set) -> s
         if words[-1] != "?":
             recent = any(t.i in now_tokens for t in tokens)
             opens_a_question = words[0] in OPEN_QUESTION_WORDS or (
-                words[0] in QUESTION_OPENERS and set(words) & GENERIC_PEOPLE
+                words[0] in QUESTION_OPENERS and (set(words) & GENERIC_PEOPLE or _names_a_cause(words))
             )
             if opens_a_question and not recent and not any(w in PERSON_WORDS for w in words):
                 found.add(number)
+            elif words[0] in OPEN_QUESTION_WORDS and set(words) & MEANING_WORDS and not recent:
+                found.add(number)  # "what does pathological fracture mean on my letter"
             continue
         if words[0] in CONDITIONAL_OPENERS:
             found.add(number)
@@ -610,6 +642,12 @@ def _general_question_sentences(doc: Doc, layout: _Layout, now_tokens: set) -> s
             continue
         found.add(number)
     return found
+
+
+def _names_a_cause(words: List[str]) -> bool:
+    """ "can capecitabine cause a temperature": a question about what a treatment does."""
+    second = words[1] if len(words) > 1 else ""
+    return words[0] in CAUSE_QUESTION_OPENERS and (second in CAUSE_WORDS or second.endswith(DRUG_ENDINGS))
 
 
 def _about_the_conversation(span: Span, layout: _Layout, doc: Doc) -> bool:

@@ -354,3 +354,28 @@ def test_a_grade_worked_out_from_a_nottingham_score_is_checked(text, best):
 def test_resectable_means_it_could_all_be_removed_and_unresectable_that_it_could_not():
     assert answers.read("complete_removal_likely", "they said it's resectable").value == "yes"
     assert answers.read("complete_removal_likely", "they said it's unresectable").value == "no"
+
+
+# A story of change over time, or a long story, is read and then checked: which part
+# answers the question is easy to misread (our own wording).
+@pytest.mark.parametrize("slot, text", [
+    ("treatment_response", "they shrank at first and then the last scan showed growth"),
+    ("symptom_areas", "it used to be in my hip, these days it's the lungs"),
+    ("growth_size", "originally they were large, after chemo they are small"),
+    ("symptoms_affect_daily_life", "my back has been aching a lot lately and I find it really hard to do the "
+                                   "shopping or the housework and my husband has had to take over most of the cooking"),
+])
+def test_a_change_over_time_or_a_long_story_is_checked(slot, text):
+    reading = answers.read(slot, text, "inform")
+    assert reading.value is not None and not reading.sure
+
+
+@pytest.mark.parametrize("text, best", [
+    ("it isn't in several places", "one_area"),
+    ("it's not in lots of places", "one_area"),
+    ("only the bones of my spine", "one_area"),
+    ("just my liver and my lungs", "several_areas"),
+])
+def test_spread_that_rests_on_a_negation_or_on_what_counts_as_one_area_is_checked(text, best):
+    reading = answers.read("spread_extent", text, "inform")
+    assert (reading.value, reading.sure) == (best, False)
