@@ -28,6 +28,8 @@ Reader = Callable[[Doc, Optional[str]], Optional[object]]
 LONGEST_PLAIN_REPLY = 6
 # Words in a reply beyond which a reading is checked before it is stored.
 LONGEST_STORY_READ_AT_ONCE = 25
+# "y" or "n" with at most a full stop after it.
+LONGEST_ONE_LETTER_ANSWER = 2
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,9 @@ def polar_reading(doc: Doc, yes_labels: Sequence[str] = (), no_labels: Sequence[
     not affect my day"); any other disagreement is not confident.
     """
     found = language.spans(doc, [*yes_labels, *no_labels, "YES", "NO"])
+    # "y" and "n" are answers only on their own: in a sentence, "n" is SMS for "and"
+    found = [s for s in found if len(s.text) > 1 or len(doc) <= LONGEST_ONE_LETTER_ANSWER]
+    found = [s for s in found if not _pronoun_yes_leading_on(s)]
     topic_no = any(
         s.label_ in no_labels or (s.label_ in yes_labels and s.id_ == "no") for s in found
     )
@@ -91,6 +96,20 @@ def polar_reading(doc: Doc, yes_labels: Sequence[str] = (), no_labels: Sequence[
             vote = "no"
         votes.add(vote)
     return votes.pop() if len(votes) == 1 else None
+
+
+def _pronoun_yes_leading_on(span) -> bool:
+    """ "I am" answers "are you 65 or older?"; in "I'm her husband" it says nothing."""
+    if span.label_ != "YES" or span[0].norm_.lower() not in language.ANSWER_NO_BEFORE or span.end >= len(span.doc):
+        return False
+    if span[-1].norm_.lower() not in BEING:
+        return False  # "they did talk about surgery" stresses a yes
+    following = span.doc[span.end]
+    return not (following.is_punct or following.norm_.lower() in language.CLAUSE_BREAKS | YES_NO_WORDS)
+
+
+BEING = frozenset({"am", "is", "are", "was", "be", "'m", "'s"})
+YES_NO_WORDS = frozenset({"yes", "yeah", "yep", "no", "nope", "not", "sure", "definitely", "indeed", "right", "correct"})
 
 
 def intent_reading(intent: Optional[str]) -> Optional[str]:
@@ -354,7 +373,15 @@ def read_main_goal(doc: Doc, intent: Optional[str]) -> Optional[str]:
         return "both"
     if goals:
         return single(list(goals))
-    return UNSURE if says_unsure(doc) or intent == "unsure" else None
+    if says_unsure(doc) or intent == "unsure":
+        return UNSURE
+    not_meant = {i for s in doc.spans[language.ANSWER_SPANS_KEY] if s.label_ == "GOAL" and s.id_ == language.NOT_MEANT
+                 for i in range(s.start, s.end)}
+    symptoms = [s for s in language.spans(doc, ["SYMPTOM"]) if s.start not in not_meant]
+    if any(not language.is_negated(s) for s in symptoms):
+        # "I want to stop being so breathless": a symptom named as what matters; checked
+        return doubtful("symptom_relief", "both")
+    return None
 
 
 # A Nottingham (Elston-Ellis) score, 3-9, gives the grade: 3-5 grade 1, 6-7 grade 2, 8-9 grade 3.
@@ -449,6 +476,10 @@ def read_hormone_receptor_status(doc: Doc, intent: Optional[str]) -> Optional[st
     return Reading(value, polar.sure)
 
 
+# Ages at which a first breast cancer is plausibly diagnosed, to tell two ages from other numbers.
+AGE_WHEN_DIAGNOSED = (18, 100)
+
+
 def read_years_to_metastasis(doc: Doc, intent: Optional[str]):
     durations = [language.duration_in_years(s) for s in language.spans(doc, ["DURATION"])]
     durations = [d for d in durations if d is not None]
@@ -465,6 +496,10 @@ def read_years_to_metastasis(doc: Doc, intent: Optional[str]):
     calendar_years = sorted(n for n in numbers if 1940 <= n <= 2100)
     if len(calendar_years) == 2:
         return doubtful(calendar_years[1] - calendar_years[0])  # worked out: check it
+    if len(numbers) == 2 and all(AGE_WHEN_DIAGNOSED[0] <= n <= AGE_WHEN_DIAGNOSED[1] for n in numbers):
+        # "she was 52 when she first had it and 61 when it came back": two ages, in order
+        if numbers[1] > numbers[0] and language.words(doc.text) & {"when", "at", "aged", "age"}:
+            return doubtful(numbers[1] - numbers[0])
     if len(numbers) == 1 and numbers[0] < 100:
         return numbers[0]
     return UNSURE if intent == "unsure" else None
@@ -504,6 +539,23 @@ def hedged(doc: Doc) -> bool:
 def tells_a_change(doc: Doc) -> bool:
     """ "It used to be my back, now it's the liver": which part answers is easy to misread."""
     return bool(language.spans(doc, ["CHANGE"]))
+
+
+# Words after which a story of change says what holds now, strongest first: "...so now
+# it's the liver", "...but the latest scan shows it growing".
+NOW_MARKERS = frozenset({"now", "currently", "nowadays", "today", "latest", "so"})
+TURN_MARKERS = frozenset({"but", "however", "then", "although", "though"})
+
+
+def reading_after_change(slot: str, doc: Doc) -> Optional[Reading]:
+    """The reading of the words after the last marker of "now" (else of a turn) that
+    gives a definite answer, or None."""
+    for markers in (NOW_MARKERS, TURN_MARKERS):
+        for token in reversed([t for t in doc if t.norm_.lower() in markers]):
+            later = as_reading(READERS[slot](language.parse(doc[token.i + 1:].text), None))
+            if later.value is not None and not is_unsure(later.value):
+                return later
+    return None
 
 
 def long_reply(doc: Doc) -> bool:
@@ -549,6 +601,12 @@ def read(slot: str, text: str, intent: Optional[str] = None) -> Reading:
         inner = as_reading(READERS[slot](language.parse(text[frame.end():]), None))
         if inner.value in FLIPPED:
             return doubtful(FLIPPED[inner.value], inner.value)
+    if tells_a_change(doc):
+        # "it shrank at first but now it's growing": what holds now comes last; checked
+        later = reading_after_change(slot, doc)
+        if later is not None:
+            earlier = [reading.value] if reading.value not in (None, later.value) else []
+            return doubtful(later.value, *earlier)
     if reading.value is None or is_unsure(reading.value) or not reading.sure:
         return reading
     if hedged(doc) or double_negative(doc) or tells_a_change(doc) or long_reply(doc):

@@ -123,6 +123,19 @@ def read_reply(slot: Text, tracker: Tracker) -> Dict[Text, Any]:
     return stored(slot, reading)
 
 
+def answer_beside_warning(slot: Text, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    """A warning sign typed with a clear answer to the open question ("yes, and since
+    this morning my legs are numb"): the warning comes first (the rules send it), and a
+    sure reading is kept as well, so the person need not type it again. Anything less
+    than sure is left for when the questions go on."""
+    if tracker.get_slot(REQUESTED_SLOT) != slot or confirmations.pending_for(slot, tracker):
+        return {}
+    reading = answers.read(slot, (tracker.latest_message or {}).get("text") or "")
+    if not reading.sure or answers.is_unsure(reading.value) or not is_valid(slot, reading.value, domain):
+        return {}
+    return {slot: reading.value, settings.CONFIRM_SLOT: None, settings.NOTED_SLOT: slot}
+
+
 def is_valid(slot: Text, value: Any, domain: DomainDict) -> bool:
     """True for values of the answers schema only."""
     if value is None:

@@ -27,6 +27,7 @@ CLAUSE_BREAKS = frozenset(
 )
 # "no" right before one of these is the answer "no", not a negation of what follows:
 # "no they're not small", "no it had already spread".
+NOT_LIMITING = frozenset({"only", "just", "merely"})
 ANSWER_NO_BEFORE = frozenset({"i", "it", "they", "we", "she", "he", "you", "that", "this", "there"})
 UNSURE_LABEL = "UNSURE"
 
@@ -57,11 +58,18 @@ def parse(text: str) -> Doc:
     return pipeline()(text or "")
 
 
+# A pattern id that marks words which look like the label but are not meant as it
+# ("came back" is not the back, "the pain is manageable" is not a goal): being longer,
+# the phrase wins over the word inside it, and then it is dropped.
+NOT_MEANT = "not_meant"
+
+
 def spans(doc: Doc, labels: Iterable[str]) -> List[Span]:
     """Spans with these labels, longest first wins where they overlap, in text order."""
     wanted = set(labels)
     found = [span for span in doc.spans[ANSWER_SPANS_KEY] if span.label_ in wanted]
-    return sorted(filter_spans(found), key=lambda span: span.start)
+    kept = [span for span in filter_spans(found) if span.id_ != NOT_MEANT]
+    return sorted(kept, key=lambda span: span.start)
 
 
 def ids(found: Iterable[Span]) -> List[str]:
@@ -90,6 +98,8 @@ def is_negated(span: Span) -> bool:
         following = token.doc[token.i + 1].norm_.lower() if token.i + 1 < len(token.doc) else ""
         if word == "no" and following in ANSWER_NO_BEFORE:
             return False
+        if word == "not" and following in NOT_LIMITING:
+            continue  # "not only the bones, the liver too" adds, it does not deny
         if word in NEGATION_CUES:
             return True
     return False

@@ -3,15 +3,19 @@
 nlp.red_flags.RedFlagDetector marks the message as urgent_symptom and puts the kind of
 sign in a `red_flag` entity. This action says utter_urgent_<kind> (utter_urgent_general
 when the kind is missing or has no response in the domain), then utter_urgent_resume.
-It changes no slot: every answer given so far is kept, and the rules pause the
-questions (data/rules/safety.yml). No wording lives here; it is all in domain.yml.
+Every answer given so far is kept, and the rules pause the questions
+(data/rules/safety.yml). When the message also answers the open question clearly, that
+answer is kept too and said back after the warning (candidacy_form.answer_beside_warning).
+No wording lives here; it is all in domain.yml.
 """
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+
+from actions import candidacy_form, confirmations, settings
 
 RED_FLAG_ENTITY = "red_flag"
 WARNING_PREFIX = "utter_urgent_"
@@ -46,5 +50,16 @@ class ActionUrgentWarning(Action):
     ) -> List[EventType]:
         kind = red_flag_kind(tracker.latest_message or {})
         dispatcher.utter_message(response=warning_for(kind, domain))
+        kept = answer_kept(tracker, domain)
+        for slot in (s for s in kept if s in candidacy_form.ANSWER_SLOTS):
+            confirmations.say_noted(slot, kept[slot], dispatcher)
         dispatcher.utter_message(response=RESUME)
-        return []
+        return [SlotSet(slot, value) for slot, value in kept.items()]
+
+
+def answer_kept(tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    """The open question's answer in the same message, when the questions are on."""
+    question = tracker.get_slot("requested_slot")
+    if tracker.active_loop_name != settings.FORM_NAME or question not in candidacy_form.ANSWER_SLOTS:
+        return {}
+    return candidacy_form.answer_beside_warning(question, tracker, domain)

@@ -20,11 +20,15 @@ FORM_NAME = "candidacy_form"
 # Soft ones are what the classifier is often sure of for real answers ("pretty
 # small from what I understand" as ask_why, "ER positive" as glossary): for these
 # a clear answer to the open question wins, unless the message reads as a question.
-SOFT_DIGRESSION_INTENTS = frozenset({"ask_why", "goodbye", "thank", "glossary", "ask_verdict", "change_answer"})
+# A carer's answer names the person it is for ("my partner says no"): typing_for_someone
+# is soft too, so the answer in it is kept.
+SOFT_DIGRESSION_INTENTS = frozenset(
+    {"ask_why", "goodbye", "thank", "glossary", "ask_verdict", "change_answer", "typing_for_someone"}
+)
 FIRM_DIGRESSION_INTENTS = frozenset(
     {
         "about_assistant", "go_back", "feeling_scared", "talk_to_person",
-        "typing_for_someone", "out_of_scope", "start_again", "delete_my_answers",
+        "out_of_scope", "start_again", "delete_my_answers",
     }
 )
 # A correction names itself ("actually I'm 64", "I got that wrong"): without one of

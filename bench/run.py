@@ -61,7 +61,7 @@ HELDOUT_GLOB = "heldout_answers*.yml"
 # target verdict is based on VERDICT_SET, a set nobody has tuned on. Rounds before it
 # count as "seen" (their misses were used to improve the readers: reported for the
 # trend, no longer honest). Adding a round is a new file plus pointing this at it.
-VERDICT_SET = "heldout_answers_round8.yml"
+VERDICT_SET = "heldout_answers_round9.yml"
 REPORT_MD = BENCH_DIR / "report.md"
 REPORT_JSON = BENCH_DIR / "report.json"
 MODEL_PATH = PROJECT_ROOT / "models" / "candidacy.tar.gz"
@@ -260,9 +260,14 @@ async def measure_capture(agent: Any, heldout_set: Dict[str, Any], undeclared_en
                 latest_action_name="action_listen",
             )
             reply = candidacy_form.read_reply(slot, tracker)
+            warned = intent.get("name") == settings.URGENT_INTENT
+            if warned:
+                # the warning comes first; a sure answer in the same message is kept too
+                # (action_urgent_warning)
+                reply = candidacy_form.answer_beside_warning(slot, tracker, domain)
             # read_reply leaves a digression to the rules by extracting nothing at all.
             held = reply.get(settings.CONFIRM_SLOT)
-            digression = slot not in reply and not held
+            digression = slot not in reply and not held and not warned
             read = reply.get(slot) if not held else held["best"]
             stored = reply.get(slot) if candidacy_form.is_valid(slot, reply.get(slot), domain) else None
             rows.append(
@@ -274,6 +279,7 @@ async def measure_capture(agent: Any, heldout_set: Dict[str, Any], undeclared_en
                     "intent": intent.get("name"),
                     "confidence": round(float(intent.get("confidence") or 0.0), 3),
                     "digression": digression,
+                    "warned": warned,
                     "captured": same_value(expected, stored),
                     "outcome": outcome(expected, stored, held),
                 }
@@ -561,7 +567,7 @@ def write_reports(report: Dict[str, Any]) -> None:
                     lines.append(
                         f"| {md_value(row['text'])} | {md_value(row['expected'])} | {md_value(row['got'])} | "
                         f"{md_value(row['read'])} | {row.get('outcome', '')} | {row['intent']} ({row['confidence']:.2f})"
-                        f"{' digression' if row['digression'] else ''} |"
+                        f"{' digression' if row['digression'] else ''}{' warned' if row.get('warned') else ''} |"
                     )
                 lines.append("")
             refused = {slot: q["refused"] for slot, q in questions.items() if q["refused"]}

@@ -229,6 +229,8 @@ FORWARD_STOPS = frozenset({",", ";", ":", "-", "--", "(", ")"})
 # "fine now", "fine today", "sorted now": resolved as of now.
 SETTLED_NOW_WORDS = frozenset({"now", "today"})
 # A fit or weakness of the legs that has passed still needs the team the same day.
+# A NOW phrase that is not news ("my new boots", "the new nurse"): it hides the "new" in it.
+NOT_MEANT = "not_meant"
 NEW_EVEN_IF_GONE = frozenset({"seizure", "spinal_cord"})
 # "a lady at my chemo unit", "my friend's mum": these patient words belong to the other person.
 OWNED_BY_WHAT_CAME_BEFORE = frozenset({"at", "on", "in", "from", "of", "with", "to", "'s", "s"})
@@ -254,6 +256,8 @@ def _is_a_past_year(text: str) -> bool:
 GENERIC_PEOPLE = frozenset({"you", "your", "people", "someone", "anyone", "somebody", "anybody"})
 # "can chemo cause a fever" without "?": a modal opener, then a treatment. Not "is"/"are",
 # which SMS replies drop the subject before ("is really confused today").
+# "why do they keep asking about ...?": a question about the questions, not news of a sign.
+ASKING_WORDS = frozenset({"ask", "asks", "asked", "asking", "check", "checks", "checking", "test", "tests", "testing"})
 CAUSE_QUESTION_OPENERS = frozenset({"can", "could", "does", "do", "will", "would", "should"})
 CAUSE_WORDS = frozenset({
     "chemo", "chemotherapy", "radiotherapy", "radiation", "treatment", "cancer", "mets", "tablets",
@@ -324,9 +328,11 @@ def assess(doc: Doc) -> Assessment:
         and not _overlaps_any(s, [o for o in signal_spans if not _contains(s, o)])
         and not _is_negated(s, layout, ignored_negations)
     ]
+    not_news = [s for s in all_spans if s.label_ == NOW and s.id_ == NOT_MEANT]
     now_tokens = _tokens_in(
         s for s in all_spans
-        if s.label_ == NOW and not _overlaps_any(s, calm_spans) and not _since_without_a_time(s, layout)
+        if s.label_ == NOW and s.id_ != NOT_MEANT and not _overlaps_any(s, calm_spans + not_news)
+        and not _since_without_a_time(s, layout)
     )
     general_question_sentences = _general_question_sentences(doc, layout, now_tokens)
     others = [s for s in all_spans if s.label_ == OTHER_PERSON]
@@ -600,8 +606,8 @@ def _refers_back(calm: Span, layout: _Layout, doc: Doc) -> bool:
     if calm.id_ == "past":
         return True
     start = layout.clause_start.get(layout.clause[calm.start], calm.start)
-    if calm.start == start:
-        return True
+    if calm.start <= start:
+        return True  # it opens its clause, or starts with the break word ("..., then fine")
     if start > 0 and doc[start - 1].norm_.lower() == "because":
         return True  # "my arm went dead because I slept on it"
     opener = doc[start].norm_.lower() if start < len(doc) else ""
@@ -638,6 +644,9 @@ def _general_question_sentences(doc: Doc, layout: _Layout, now_tokens: set) -> s
             continue
         if words[0] not in QUESTION_OPENERS:
             continue
+        if words[0] == "why" and set(words) & ASKING_WORDS:
+            found.add(number)  # "why do they always ask me about yellow eyes?": about the clinic's habit
+            continue
         if any(w in PERSON_WORDS for w in words):
             continue
         found.add(number)
@@ -658,6 +667,9 @@ def _about_the_conversation(span: Span, layout: _Layout, doc: Doc) -> bool:
     return bool(words) and (words[-1] == "?" or any(w in CONVERSATION_WORDS for w in words))
 
 
+LONG_AGO_AFTER_SINCE = frozenset({"last year", "the year", "years ago", "a year", "my diagnosis", "diagnosis"})
+
+
 def _since_without_a_time(span: Span, layout: _Layout) -> bool:
     """ "fine since", "all good since then": a look back, not "since this morning"."""
     if span.text.lower() != "since":
@@ -667,6 +679,8 @@ def _since_without_a_time(span: Span, layout: _Layout) -> bool:
     clause = layout.clause[span.start]
     if any(_is_a_past_year(t.text) for t in doc[span.end:] if layout.clause[t.i] == clause):
         return True
+    if doc[span.end:span.end + 2].text.lower() in LONG_AGO_AFTER_SINCE:
+        return True  # "unchanged since last year": a long time, not news
     return (
         following is None
         or following.norm_.lower() in ("then", "that")

@@ -379,3 +379,60 @@ def test_a_change_over_time_or_a_long_story_is_checked(slot, text):
 def test_spread_that_rests_on_a_negation_or_on_what_counts_as_one_area_is_checked(text, best):
     reading = answers.read("spread_extent", text, "inform")
     assert (reading.value, reading.sure) == (best, False)
+
+
+# What holds now comes last in a story of change: that reading is offered first (our wording).
+@pytest.mark.parametrize("slot, text, best", [
+    ("treatment_response", "it got smaller at first but the latest scan has it getting bigger", "growing"),
+    ("treatment_response", "it kept growing on the first tablets but since the switch it has shrunk", "responding"),
+    ("growth_size", "they used to be tiny but they've grown, the biggest is 7 cm now", "not_small"),
+    ("daily_activity", "I was stuck in bed after my op but that's over, now I'm back to doing everything", "fully_active"),
+    ("symptom_areas", "it used to be the brain, that was treated, now it's just the liver", ["liver"]),
+])
+def test_a_story_of_change_offers_what_holds_now_first(slot, text, best):
+    reading = answers.read(slot, text, "inform")
+    assert (reading.value, reading.sure) == (best, False)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("the skin where the cancer came back", ["other"]),
+    ("swollen glands in my neck", ["other"]),
+    ("lymph nodes in her neck and the liver", ["liver", "other"]),
+    ("bilateral pulmonary nodules", ["lung"]),
+    ("not only the bones, the liver too", ["bone", "liver"]),
+    ("my neck, the vertebrae at the top", ["spine"]),
+])
+def test_places_that_are_not_meant_and_places_in_report_words(text, expected):
+    assert interpret("symptom_areas", text, "inform") == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("the pain is under control, it's about keeping it from growing", "long_term_control"),
+    ("I'm not in any pain so it's about more time", "long_term_control"),
+    ("less pain and more years", "both"),
+])
+def test_pain_already_managed_is_not_a_goal(text, expected):
+    assert interpret("main_goal", text, "inform") == expected
+
+
+def test_a_symptom_named_without_goal_words_is_read_as_relief_and_checked():
+    reading = answers.read("main_goal", "I just want to stop coughing all night", "inform")
+    assert (reading.value, reading.sure) == ("symptom_relief", False)
+
+
+def test_two_ages_give_the_years_between_them_and_are_checked():
+    reading = answers.read("years_to_metastasis", "she was 47 when she first had it and 53 when it spread", "inform")
+    assert (reading.value, reading.sure) == (6, False)
+
+
+@pytest.mark.parametrize("slot, text, expected", [
+    ("symptoms_affect_daily_life", "n", "no"),
+    ("symptoms_affect_daily_life", "y", "yes"),
+    ("symptoms_affect_daily_life", "yeah the pain stops me sleeping n i cant work", "yes"),
+    ("symptoms_affect_daily_life", "clinic letter says asymptomatic", "no"),
+    ("daily_activity", "PS 2 on the letter", "up_and_about"),
+    ("daily_activity", "WHO performance status of 1", "light_activity"),
+    ("age_65_or_older", "I'd prefer not to answer that", U),
+])
+def test_sms_letters_report_words_and_declining(slot, text, expected):
+    assert interpret(slot, text, "inform") == expected

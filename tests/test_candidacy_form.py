@@ -915,3 +915,17 @@ def test_reset_clears_every_answer_topics_and_requested_slot(domain, make_tracke
     after = {**tracker.slots, **slot_sets(events)}
     assert all(after[name] is None for name in expected)
     assert dispatcher.messages == []
+
+
+@pytest.mark.parametrize("text, slot, stored", [
+    ("my partner says no, nothing bothers her", "symptoms_affect_daily_life", {"symptoms_affect_daily_life": "no"}),
+    ("I'm typing for my mum, she's 71", "age_65_or_older", {"age_65_or_older": "yes"}),
+    ("I'm her husband", "age_65_or_older", {}),
+])
+def test_a_carer_typing_an_answer_is_read_as_one(text, slot, stored, domain, make_tracker, run_action):
+    tracker = make_tracker(
+        text=text, intent="typing_for_someone", confidence=0.9,
+        requested_slot=slot, slots=answered_before(slot, domain, {}),
+    )
+    events, _ = run_action(ValidateCandidacyForm(), tracker)
+    assert answer_events(events) == stored

@@ -216,6 +216,17 @@ KEPT_IN_CONTEXT = [
     ("my wrist went pop when I caught the door and now it's bent", "broken_bone"),
     ("his nose has been gushing for half an hour", "bleeding"),
     ("sorry, I can't get to the end of a sentence without stopping for air", "breathing"),
+    # our own sentences for the rules added after round 12
+    ("I can't lay flat any more without gasping", "breathing"),
+    ("lumbar pain, worsening every night this week", "back_pain"),
+    ("she's puffing and panting getting out of the chair", "breathing"),
+    ("her ankle snapped stepping off the bus and it's at a funny angle", "broken_bone"),
+    ("swelling of my face and neck and I'm short of breath", "swelling_breathless"),
+    ("IM SO SCARED I FEEL LIKE IM DYING", "general"),
+    ("I have been saving my pills for a while", "general"),
+    ("temp and its 38.2 and I'm on chemo", "fever"),
+    # a new symptom is still news next to a new thing
+    ("my new boots are fine but my legs have gone numb since lunch", "spinal_cord"),
 ]
 RED_FLAG_CASES = [(kind, text) for kind, texts in RED_FLAGS.items() for text in texts]
 
@@ -276,6 +287,16 @@ def test_detect_reads_context_that_keeps_a_warning(nlp, text, kind):
 # --- detect(): calm look-alikes -----------------------------------------------------------
 
 CALM = [
+    # Our own sentences for the rules added after round 12: a new thing is not a new
+    # symptom, "..., then fine" points back, "since last year" is not news, a question
+    # about the clinic's questions, someone else named "the patient is me".
+    "my toes went numb in my new shoes, fine once I took them off",
+    "my arm had pins and needles for a minute, then fine",
+    "the tingling in my fingers from chemo hasn't changed since last year",
+    "why does the nurse always ask about yellow eyes?",
+    "my father-in-law has had a fever all week, he's in hospital",
+    "I'm the patient and I'm fine, my son has the temperature",
+    "the new chemo nurse is a breath of fresh air",
     # From the brief.
     "my back feels the same as last month",
     "I feel good most days",
@@ -695,6 +716,43 @@ def test_action_keeps_every_answer_mid_questions(make_tracker, run_action):
     tracker = urgent_tracker(make_tracker, "spinal_cord", slots=answers, requested_slot="growth_count")
     events, _ = run_action(ActionUrgentWarning(), tracker)
     assert not [e for e in events if e.get("event") == "slot"]
+
+
+def slot_events(events) -> Dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def test_action_keeps_a_clear_answer_typed_with_the_sign_and_says_it_back_after_the_warning(make_tracker, run_action, sent):
+    tracker = make_tracker(
+        text="two, and since this morning my legs have gone weak", intent="urgent_symptom", confidence=1.0,
+        entities=[{"entity": "red_flag", "value": "spinal_cord", "start": 0, "end": 5}],
+        slots={"symptoms_affect_daily_life": "no", "spread_extent": "one_area"}, requested_slot="growth_count",
+    )
+    events, dispatcher = run_action(ActionUrgentWarning(), tracker)
+    assert sent.responses(dispatcher) == ["utter_urgent_spinal_cord", "utter_noted", "utter_urgent_resume"]
+    assert slot_events(events) == {"growth_count": "two", "answer_to_confirm": None, "answer_noted": "growth_count"}
+
+
+@pytest.mark.parametrize("text", [
+    "I think two, and my legs have gone weak",       # hedged: asked again when the questions go on
+    "not sure, and my legs have gone weak",          # not sure is not kept beside a warning
+    "my legs have gone weak since this morning",     # no answer at all
+])
+def test_action_keeps_nothing_that_is_not_a_sure_answer(make_tracker, run_action, sent, text):
+    tracker = make_tracker(
+        text=text, intent="urgent_symptom", confidence=1.0,
+        slots={"symptoms_affect_daily_life": "no", "spread_extent": "one_area"}, requested_slot="growth_count",
+    )
+    events, dispatcher = run_action(ActionUrgentWarning(), tracker)
+    assert slot_events(events) == {}
+    assert sent.responses(dispatcher) == ["utter_urgent_general", "utter_urgent_resume"]
+
+
+def test_action_outside_the_questions_keeps_no_answer(make_tracker, run_action):
+    tracker = make_tracker(text="two, and my legs have gone weak", intent="urgent_symptom", confidence=1.0,
+                           requested_slot="growth_count", form_active=False)
+    events, _ = run_action(ActionUrgentWarning(), tracker)
+    assert slot_events(events) == {}
 
 
 def test_action_reads_the_first_red_flag_entity_only(make_tracker, run_action, sent):

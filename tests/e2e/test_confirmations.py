@@ -102,13 +102,25 @@ def test_a_clear_answer_is_said_back_with_the_next_question_and_no_then_the_answ
     assert "three to five growths" in texts(bot)
 
 
-def test_a_warning_sign_typed_as_an_answer_is_never_stored_or_checked(servers):
+def test_a_warning_sign_typed_with_an_answer_gets_the_warning_first_and_the_answer_is_kept(servers):
     sender = at_growth_count(servers)
     bot = servers.send(sender, "two, and since this morning my legs have gone weak and numb")
     slots = servers.tracker(sender)["slots"]
-    assert slots["growth_count"] is None
+    said = texts(bot)
+    assert "urgent line" in said or "emergency number" in said
+    warned_at = min(i for i in (said.find("urgent line"), said.find("emergency number")) if i >= 0)
+    assert slots["growth_count"] == "two"
     assert slots["answer_to_confirm"] is None
+    assert warned_at < said.index("Noted:")
+
+
+def test_a_warning_sign_typed_with_an_unsure_answer_keeps_nothing_and_the_question_comes_back(servers):
+    sender = at_growth_count(servers)
+    bot = servers.send(sender, "maybe two? and since this morning my legs have gone weak and numb")
     assert "urgent line" in texts(bot) or "emergency number" in texts(bot)
+    assert servers.tracker(sender)["slots"]["growth_count"] is None
+    servers.send(sender, "go on")
+    assert open_question(servers, sender) == "growth_count"
 
 
 def test_a_reply_not_understood_that_names_a_body_part_also_gives_the_urgent_line(servers):
