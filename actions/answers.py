@@ -182,10 +182,16 @@ def _excepted(span) -> bool:
     return "except" in before or ("apart" in before and "from" in before)
 
 
+NODE_WORDS = frozenset({"lymph", "nodes", "node", "glands", "gland"})
+
+
 def read_symptom_areas(doc: Doc, intent: Optional[str]) -> Optional[List[str]]:
     if says_unsure(doc) and not language.spans(doc, ["BODY_SITE"]):
         return [UNSURE]
     sites = filter_spans(language.spans(doc, ["BODY_SITE"]))
+    if any(s.id_ == "other" and set(s.text.lower().split()) & NODE_WORDS for s in sites):
+        # "the lymph nodes under my arm and up in my neck": the neck's nodes, not the spine
+        sites = [s for s in sites if s.text.lower() != "neck"]
     areas = [s.id_ for s in sites if not language.is_negated(s) and not _excepted(s)]
     if not areas:
         return [UNSURE] if intent == "unsure" else None
@@ -396,11 +402,18 @@ def grade_from_nottingham_score(text: str) -> Optional[str]:
     return "low" if score <= 5 else "intermediate" if score <= 7 else "high"
 
 
+# "2/3", "grade 2 out of 3": the grade as a fraction of the three grades.
+GRADE_OUT_OF_THREE = re.compile(r"\b([1-3])\s*(?:/|out of|of)\s*3\b")
+
+
 def read_tumor_grade(doc: Doc, intent: Optional[str]) -> Optional[str]:
     scored = grade_from_nottingham_score(doc.text)
     if scored:
         return doubtful(scored)  # worked out from a score: checked
     by_number = {1: "low", 2: "intermediate", 3: "high"}
+    out_of_three = {by_number[int(m)] for m in GRADE_OUT_OF_THREE.findall(doc.text.lower())}
+    if len(out_of_three) == 1:
+        return out_of_three.pop()
     found = language.spans(doc, ["GRADE"])
     grades = [s.id_ for s in found if not language.is_negated(s) and not language.is_doubted(s)]
     for span in found:
@@ -422,7 +435,11 @@ def read_tumor_grade(doc: Doc, intent: Optional[str]) -> Optional[str]:
 # is positive. Reading a score is an interpretation, so it is checked before storing.
 ER_SIGN = re.compile(r"\b(?:er|hr|oestrogen|estrogen)\s*([+-])(?![\w+-])")
 ER_PERCENT = re.compile(r"\b(?:er|oestrogen|estrogen)\b[^%\d]{0,12}?(\d{1,3})\s*%")
-ER_ALLRED = re.compile(r"\b(?:er|oestrogen|estrogen|allred)\b[^\d]{0,20}?\b([0-8])\s*(?:/\s*8\b|(?=\s*$)|(?=\s*[,.;]))")
+ER_ALLRED = re.compile(
+    r"\b(?:er|oestrogen|estrogen|allred)\b[^\d]{0,20}?\b([0-8])\s*(?:(?:/|out of)\s*8\b|(?=\s*$)|(?=\s*[,.;]))"
+)
+# "oestrogen receptor: 0", "ER score 0": none of the cells stain.
+ER_ZERO = re.compile(r"\b(?:er|oestrogen|estrogen)(?:\s+receptors?)?(?:\s+(?:score|status))?\s*[:=]?\s*0\b(?!\s*(?:/|out of|%))")
 ER_POSITIVE_FROM_PERCENT = 1
 ER_POSITIVE_FROM_ALLRED = 3
 
@@ -436,8 +453,10 @@ def receptor_from_notation(text: str) -> Any:
     percent = ER_PERCENT.search(lowered)
     if percent:
         return doubtful("er_positive" if int(percent.group(1)) >= ER_POSITIVE_FROM_PERCENT else "er_negative")
+    if ER_ZERO.search(lowered):
+        return doubtful("er_negative")
     allred = ER_ALLRED.search(lowered)
-    if allred and ("allred" in lowered or "/" in allred.group(0)):
+    if allred and ("allred" in lowered or "/" in allred.group(0) or "out of" in allred.group(0)):
         return doubtful("er_positive" if int(allred.group(1)) >= ER_POSITIVE_FROM_ALLRED else "er_negative")
     return None
 
@@ -543,14 +562,15 @@ def tells_a_change(doc: Doc) -> bool:
 
 # Words after which a story of change says what holds now, strongest first: "...so now
 # it's the liver", "...but the latest scan shows it growing".
-NOW_MARKERS = frozenset({"now", "currently", "nowadays", "today", "latest", "so"})
+NOW_MARKERS = frozenset({"now", "currently", "nowadays", "today", "latest"})
+CONCLUSION_MARKERS = frozenset({"so"})
 TURN_MARKERS = frozenset({"but", "however", "then", "although", "though"})
 
 
 def reading_after_change(slot: str, doc: Doc) -> Optional[Reading]:
     """The reading of the words after the last marker of "now" (else of a turn) that
     gives a definite answer, or None."""
-    for markers in (NOW_MARKERS, TURN_MARKERS):
+    for markers in (NOW_MARKERS, CONCLUSION_MARKERS, TURN_MARKERS):
         for token in reversed([t for t in doc if t.norm_.lower() in markers]):
             later = as_reading(READERS[slot](language.parse(doc[token.i + 1:].text), None))
             if later.value is not None and not is_unsure(later.value):

@@ -190,7 +190,7 @@ SEGMENT_BREAKS = frozenset({";", "but", "although", "though", "however", "except
 CLAUSE_BREAKS = SEGMENT_BREAKS | frozenset({",", ":", "and", "because", "-", "--", "("})
 
 QUESTION_OPENERS = frozenset({
-    "what", "what's", "whats", "how", "why", "is", "are", "does", "do", "can", "could",
+    "what", "what's", "whats", "wat", "wot", "how", "why", "is", "are", "does", "do", "can", "could",
     "should", "will", "would", "which", "when",
 })
 CONDITIONAL_OPENERS = frozenset({"if", "suppose", "supposing"})
@@ -222,7 +222,7 @@ THIRD_PERSON_WORDS = frozenset({"she", "he", "her", "him", "his", "herself", "hi
 FOR_THE_PATIENT = frozenset({"for", "behalf", "helping", "help"})
 # A sentence that opens with one of these and has no "?" is still a question when no
 # person and nothing new is in it ("what temp counts as a fever on chemo").
-OPEN_QUESTION_WORDS = frozenset({"what", "what's", "whats", "how", "why", "which", "when"})
+OPEN_QUESTION_WORDS = frozenset({"what", "what's", "whats", "wat", "wot", "how", "why", "which", "when"})
 # "what if ...", "if I get ...": the worry covers the rest of its stretch of sentence.
 FORWARD_HYPOTHETICAL_FIRST = frozenset({"if", "what"})
 FORWARD_STOPS = frozenset({",", ";", ":", "-", "--", "(", ")"})
@@ -265,7 +265,7 @@ CAUSE_WORDS = frozenset({
 })
 DRUG_ENDINGS = ("ine", "ib", "mab", "ole", "xel", "fen", "one")
 # "what does ... mean": asking what a word means, even about "my letter".
-MEANING_WORDS = frozenset({"mean", "means", "meaning", "meant"})
+MEANING_WORDS = frozenset({"mean", "means", "meaning", "meant", "stand", "stands", "abbreviation"})
 
 
 @dataclass
@@ -389,7 +389,8 @@ def _layout(doc: Doc) -> _Layout:
             s, g, c = s + 1, g + 1, c + 1
             clause_start[c] = token.i + 1
             continue
-        if word in CLAUSE_BREAKS:
+        joined_hyphen = text == "-" and token.i > 0 and not doc[token.i - 1].whitespace_  # "cross-legged"
+        if word in CLAUSE_BREAKS and not joined_hyphen:
             if word in SEGMENT_BREAKS:
                 g += 1
             c += 1
@@ -487,7 +488,8 @@ def _silenced(
         return "a general question"
     if any(s.id_ in CONFUSION_PARTS for s in spans) and len(spans) == 1 and _about_the_conversation(last, layout, doc):
         return "confused by the conversation"
-    own_clause = layout.clause[last.start]
+    # the clause where the sign ends: "pins and needles" reaches past its own "and"
+    own_clause = layout.clause[last.end - 1]
     settled = _settled_by_now(kind, last, calm_spans, layout, doc)
     if settled:
         return settled
@@ -644,6 +646,9 @@ def _general_question_sentences(doc: Doc, layout: _Layout, now_tokens: set) -> s
             continue
         if words[0] not in QUESTION_OPENERS:
             continue
+        if words[0] in OPEN_QUESTION_WORDS and set(words) & MEANING_WORDS:
+            found.add(number)  # "what does hypercalcaemia mean on my letter?"
+            continue
         if words[0] == "why" and set(words) & ASKING_WORDS:
             found.add(number)  # "why do they always ask me about yellow eyes?": about the clinic's habit
             continue
@@ -667,7 +672,10 @@ def _about_the_conversation(span: Span, layout: _Layout, doc: Doc) -> bool:
     return bool(words) and (words[-1] == "?" or any(w in CONVERSATION_WORDS for w in words))
 
 
-LONG_AGO_AFTER_SINCE = frozenset({"last year", "the year", "years ago", "a year", "my diagnosis", "diagnosis"})
+LONG_AGO_AFTER_SINCE = frozenset({
+    "last year", "the year", "years ago", "a year", "my diagnosis", "diagnosis",
+    "last spring", "last summer", "last autumn", "last fall", "last winter", "the spring", "the summer",
+})
 
 
 def _since_without_a_time(span: Span, layout: _Layout) -> bool:

@@ -373,7 +373,7 @@ def test_a_change_over_time_or_a_long_story_is_checked(slot, text):
 @pytest.mark.parametrize("text, best", [
     ("it isn't in several places", "one_area"),
     ("it's not in lots of places", "one_area"),
-    ("only the bones of my spine", "one_area"),
+    ("only the bones, in my spine", "one_area"),
     ("just my liver and my lungs", "several_areas"),
 ])
 def test_spread_that_rests_on_a_negation_or_on_what_counts_as_one_area_is_checked(text, best):
@@ -436,3 +436,31 @@ def test_two_ages_give_the_years_between_them_and_are_checked():
 ])
 def test_sms_letters_report_words_and_declining(slot, text, expected):
     assert interpret(slot, text, "inform") == expected
+
+
+# Report and everyday words added after round 9 (our own sentences).
+@pytest.mark.parametrize("slot, text, expected", [
+    ("tumor_grade", "1/3 on the path report", "low"),
+    ("symptom_areas", "glands by my jaw and up in my neck", ["other"]),
+    ("symptom_areas", "the lining of his tummy", ["other"]),
+    ("symptom_areas", "the bones in my neck", ["spine"]),
+    ("treatment_response", "neither bigger nor smaller", "stable"),
+    ("treatment_response", "still waiting to start", "not_started"),
+    ("hormone_receptor_status", "it is not hormone fed", "er_negative"),
+    ("earlier_breast_cancer", "it was metastatic at diagnosis", "no"),
+    ("daily_activity", "up n about all day", "up_and_about"),
+    ("age_65_or_older", "not telling", U),
+    ("complete_removal_likely", "they think they can remove every bit", "yes"),
+    ("surgery_considered", "the surgeon said it looks resectable", "yes"),
+])
+def test_words_added_after_round_9(slot, text, expected):
+    assert interpret(slot, text, "inform") == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("ER 7 out of 8", "er_positive"),
+    ("oestrogen receptor: 0", "er_negative"),
+])
+def test_receptor_scores_written_out_are_read_and_checked(text, expected):
+    reading = answers.read("hormone_receptor_status", text, "inform")
+    assert (reading.value, reading.sure) == (expected, False)

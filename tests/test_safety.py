@@ -225,6 +225,13 @@ KEPT_IN_CONTEXT = [
     ("IM SO SCARED I FEEL LIKE IM DYING", "general"),
     ("I have been saving my pills for a while", "general"),
     ("temp and its 38.2 and I'm on chemo", "fever"),
+    # added after round 13 (our own sentences)
+    ("his legs keep folding under him and he had to crawl upstairs", "spinal_cord"),
+    ("my headaches come every morning now and make me sick", "headache"),
+    ("my husband says I went down and was shaking in the kitchen", "seizure"),
+    ("100.9°F and I had paclitaxel on Tuesday", "fever"),
+    ("I've got my tablets saved up for tonight", "general"),
+    ("my left calf is much bigger than the other one and it hurts", "blood_clot"),
     # a new symptom is still news next to a new thing
     ("my new boots are fine but my legs have gone numb since lunch", "spinal_cord"),
 ]
@@ -297,6 +304,13 @@ CALM = [
     "my father-in-law has had a fever all week, he's in hospital",
     "I'm the patient and I'm fine, my son has the temperature",
     "the new chemo nurse is a breath of fresh air",
+    "I was shivering after the rain but I'm warm now and my temp is 36.9",
+    "what does SVCO mean on my discharge letter?",
+    "wat does DVT stand for",
+    "my nose bled a little after I blew it, stopped on its own",
+    "the numbness in my toes has been the same since last summer, the team know about it",
+    "the old man next door fell and broke his hip",
+    "my pins and needles from sitting cross-legged went off in a minute then fine",
     # From the brief.
     "my back feels the same as last month",
     "I feel good most days",
