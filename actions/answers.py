@@ -98,6 +98,10 @@ def polar_reading(doc: Doc, yes_labels: Sequence[str] = (), no_labels: Sequence[
     return votes.pop() if len(votes) == 1 else None
 
 
+BEING = frozenset({"am", "is", "are", "was", "be", "'m", "'s"})
+YES_NO_WORDS = frozenset({"yes", "yeah", "yep", "no", "nope", "not", "sure", "definitely", "indeed", "right", "correct"})
+
+
 def _pronoun_yes_leading_on(span) -> bool:
     """ "I am" answers "are you 65 or older?"; in "I'm her husband" it says nothing."""
     if span.label_ != "YES" or span[0].norm_.lower() not in language.ANSWER_NO_BEFORE or span.end >= len(span.doc):
@@ -106,10 +110,6 @@ def _pronoun_yes_leading_on(span) -> bool:
         return False  # "they did talk about surgery" stresses a yes
     following = span.doc[span.end]
     return not (following.is_punct or following.norm_.lower() in language.CLAUSE_BREAKS | YES_NO_WORDS)
-
-
-BEING = frozenset({"am", "is", "are", "was", "be", "'m", "'s"})
-YES_NO_WORDS = frozenset({"yes", "yeah", "yep", "no", "nope", "not", "sure", "definitely", "indeed", "right", "correct"})
 
 
 def intent_reading(intent: Optional[str]) -> Optional[str]:
@@ -381,9 +381,8 @@ def read_main_goal(doc: Doc, intent: Optional[str]) -> Optional[str]:
         return single(list(goals))
     if says_unsure(doc) or intent == "unsure":
         return UNSURE
-    not_meant = {i for s in doc.spans[language.ANSWER_SPANS_KEY] if s.label_ == "GOAL" and s.id_ == language.NOT_MEANT
-                 for i in range(s.start, s.end)}
-    symptoms = [s for s in language.spans(doc, ["SYMPTOM"]) if s.start not in not_meant]
+    # read with GOAL so that "the pain is under control" (not meant as a goal) hides its "pain"
+    symptoms = [s for s in language.spans(doc, ["GOAL", "SYMPTOM"]) if s.label_ == "SYMPTOM"]
     if any(not language.is_negated(s) for s in symptoms):
         # "I want to stop being so breathless": a symptom named as what matters; checked
         return doubtful("symptom_relief", "both")
@@ -621,7 +620,8 @@ def read(slot: str, text: str, intent: Optional[str] = None) -> Reading:
         inner = as_reading(READERS[slot](language.parse(text[frame.end():]), None))
         if inner.value in FLIPPED:
             return doubtful(FLIPPED[inner.value], inner.value)
-    if tells_a_change(doc):
+    change = tells_a_change(doc)
+    if change:
         # "it shrank at first but now it's growing": what holds now comes last; checked
         later = reading_after_change(slot, doc)
         if later is not None:
@@ -629,7 +629,7 @@ def read(slot: str, text: str, intent: Optional[str] = None) -> Reading:
             return doubtful(later.value, *earlier)
     if reading.value is None or is_unsure(reading.value) or not reading.sure:
         return reading
-    if hedged(doc) or double_negative(doc) or tells_a_change(doc) or long_reply(doc):
+    if hedged(doc) or double_negative(doc) or change or long_reply(doc):
         return doubtful(reading.value, UNSURE)
     return reading
 

@@ -25,9 +25,10 @@ QUESTION_OPENERS = frozenset(
 CLAUSE_BREAKS = frozenset(
     {".", ",", ";", ":", "!", "?", "but", "although", "though", "however", "except", "because"}
 )
+# "not" right before one of these adds rather than denies: "not only the bones".
+NOT_LIMITING = frozenset({"only", "just", "merely"})
 # "no" right before one of these is the answer "no", not a negation of what follows:
 # "no they're not small", "no it had already spread".
-NOT_LIMITING = frozenset({"only", "just", "merely"})
 ANSWER_NO_BEFORE = frozenset({"i", "it", "they", "we", "she", "he", "you", "that", "this", "there"})
 UNSURE_LABEL = "UNSURE"
 

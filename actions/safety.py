@@ -13,6 +13,7 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
 from actions import candidacy_form, confirmations, settings
@@ -51,15 +52,16 @@ class ActionUrgentWarning(Action):
         kind = red_flag_kind(tracker.latest_message or {})
         dispatcher.utter_message(response=warning_for(kind, domain))
         kept = answer_kept(tracker, domain)
-        for slot in (s for s in kept if s in candidacy_form.ANSWER_SLOTS):
-            confirmations.say_noted(slot, kept[slot], dispatcher)
+        if kept:
+            question = kept[settings.NOTED_SLOT]
+            confirmations.say_noted(question, kept[question], dispatcher)
         dispatcher.utter_message(response=RESUME)
         return [SlotSet(slot, value) for slot, value in kept.items()]
 
 
 def answer_kept(tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
     """The open question's answer in the same message, when the questions are on."""
-    question = tracker.get_slot("requested_slot")
+    question = tracker.get_slot(REQUESTED_SLOT)
     if tracker.active_loop_name != settings.FORM_NAME or question not in candidacy_form.ANSWER_SLOTS:
         return {}
     return candidacy_form.answer_beside_warning(question, tracker, domain)

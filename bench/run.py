@@ -259,12 +259,13 @@ async def measure_capture(agent: Any, heldout_set: Dict[str, Any], undeclared_en
                 active_loop={"name": "candidacy_form"},
                 latest_action_name="action_listen",
             )
-            reply = candidacy_form.read_reply(slot, tracker)
             warned = intent.get("name") == settings.URGENT_INTENT
+            # A warning sign goes to the warning, and a sure answer in the same message is
+            # kept too (action_urgent_warning); anything else is read by the form.
             if warned:
-                # the warning comes first; a sure answer in the same message is kept too
-                # (action_urgent_warning)
                 reply = candidacy_form.answer_beside_warning(slot, tracker, domain)
+            else:
+                reply = candidacy_form.read_reply(slot, tracker)
             # read_reply leaves a digression to the rules by extracting nothing at all.
             held = reply.get(settings.CONFIRM_SLOT)
             digression = slot not in reply and not held and not warned

@@ -228,9 +228,10 @@ FORWARD_HYPOTHETICAL_FIRST = frozenset({"if", "what"})
 FORWARD_STOPS = frozenset({",", ";", ":", "-", "--", "(", ")"})
 # "fine now", "fine today", "sorted now": resolved as of now.
 SETTLED_NOW_WORDS = frozenset({"now", "today"})
-# A fit or weakness of the legs that has passed still needs the team the same day.
 # A NOW phrase that is not news ("my new boots", "the new nurse"): it hides the "new" in it.
+# The same pattern id as actions/language.NOT_MEANT.
 NOT_MEANT = "not_meant"
+# A fit or weakness of the legs that has passed still needs the team the same day.
 NEW_EVEN_IF_GONE = frozenset({"seizure", "spinal_cord"})
 # "a lady at my chemo unit", "my friend's mum": these patient words belong to the other person.
 OWNED_BY_WHAT_CAME_BEFORE = frozenset({"at", "on", "in", "from", "of", "with", "to", "'s", "s"})
@@ -254,10 +255,10 @@ def _is_a_past_year(text: str) -> bool:
 # "can chemo make your legs numb" without "?": a general question when it speaks of
 # "you" or people in general and names no one.
 GENERIC_PEOPLE = frozenset({"you", "your", "people", "someone", "anyone", "somebody", "anybody"})
-# "can chemo cause a fever" without "?": a modal opener, then a treatment. Not "is"/"are",
-# which SMS replies drop the subject before ("is really confused today").
 # "why do they keep asking about ...?": a question about the questions, not news of a sign.
 ASKING_WORDS = frozenset({"ask", "asks", "asked", "asking", "check", "checks", "checking", "test", "tests", "testing"})
+# "can chemo cause a fever" without "?": a modal opener, then a treatment. Not "is"/"are",
+# which SMS replies drop the subject before ("is really confused today").
 CAUSE_QUESTION_OPENERS = frozenset({"can", "could", "does", "do", "will", "would", "should"})
 CAUSE_WORDS = frozenset({
     "chemo", "chemotherapy", "radiotherapy", "radiation", "treatment", "cancer", "mets", "tablets",
