@@ -374,11 +374,13 @@ def read_age_65_or_older(doc: Doc, intent: Optional[str]) -> Any:
 
 
 def read_main_goal(doc: Doc, intent: Optional[str]) -> Optional[str]:
-    goals = set(language.ids(language.spans(doc, ["GOAL"])))
-    if {"symptom_relief", "long_term_control"} <= goals:
+    # in order of mention: the best reading of "a bit of both, the pain is bad" must not
+    # depend on how Python orders a set from one process to the next
+    goals = language.ids(language.spans(doc, ["GOAL"]))
+    if {"symptom_relief", "long_term_control"} <= set(goals):
         return "both"
     if goals:
-        return single(list(goals))
+        return single(goals)
     if says_unsure(doc) or intent == "unsure":
         return UNSURE
     # read with GOAL so that "the pain is under control" (not meant as a goal) hides its "pain"

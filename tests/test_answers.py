@@ -464,3 +464,24 @@ def test_words_added_after_round_9(slot, text, expected):
 def test_receptor_scores_written_out_are_read_and_checked(text, expected):
     reading = answers.read("hormone_receptor_status", text, "inform")
     assert (reading.value, reading.sure) == (expected, False)
+
+
+def test_the_best_goal_reading_is_the_same_in_every_process():
+    """The reader once took its best reading from a set; each hash seed must agree.
+    Seeds 1 and 2 order the set {"both", "symptom_relief"} differently (CPython 3.10)."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "from actions import answers;"
+        "r = answers.read('main_goal', 'a bit of both, the pain is bad and I want time', 'inform');"
+        "print(r.value, r.sure)"
+    )
+    seen = set()
+    for seed in ("1", "2"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True,
+                             cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))), check=True)
+        seen.add(out.stdout.strip().splitlines()[-1])
+    assert seen == {"both False"}
