@@ -609,8 +609,8 @@ def _refers_back(calm: Span, layout: _Layout, doc: Doc) -> bool:
     if calm.id_ == "past":
         return True
     start = layout.clause_start.get(layout.clause[calm.start], calm.start)
-    if calm.start <= start:
-        return True  # it opens its clause, or starts with the break word ("..., then fine")
+    if calm.start == start:
+        return True
     if start > 0 and doc[start - 1].norm_.lower() == "because":
         return True  # "my arm went dead because I slept on it"
     opener = doc[start].norm_.lower() if start < len(doc) else ""
