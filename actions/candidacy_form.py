@@ -133,7 +133,8 @@ def answer_beside_warning(slot: Text, tracker: Tracker, domain: DomainDict) -> D
     reading = answers.read(slot, (tracker.latest_message or {}).get("text") or "")
     if not reading.sure or answers.is_unsure(reading.value) or not is_valid(slot, reading.value, domain):
         return {}
-    return {slot: reading.value, settings.CONFIRM_SLOT: None, settings.NOTED_SLOT: slot}
+    # not remembered as "noted": the warning pauses the questions, and "go on" would say it again
+    return {slot: reading.value, settings.CONFIRM_SLOT: None, settings.NOTED_SLOT: None}
 
 
 def is_valid(slot: Text, value: Any, domain: DomainDict) -> bool:

@@ -52,8 +52,8 @@ class ActionUrgentWarning(Action):
         kind = red_flag_kind(tracker.latest_message or {})
         dispatcher.utter_message(response=warning_for(kind, domain))
         kept = answer_kept(tracker, domain)
-        if kept:
-            question = kept[settings.NOTED_SLOT]
+        question = tracker.get_slot(REQUESTED_SLOT)
+        if question in kept:
             confirmations.say_noted(question, kept[question], dispatcher)
         dispatcher.utter_message(response=RESUME)
         return [SlotSet(slot, value) for slot, value in kept.items()]

@@ -744,7 +744,8 @@ def test_action_keeps_a_clear_answer_typed_with_the_sign_and_says_it_back_after_
     )
     events, dispatcher = run_action(ActionUrgentWarning(), tracker)
     assert sent.responses(dispatcher) == ["utter_urgent_spinal_cord", "utter_noted", "utter_urgent_resume"]
-    assert slot_events(events) == {"growth_count": "two", "answer_to_confirm": None, "answer_noted": "growth_count"}
+    # not remembered as noted: "go on" must not say it back a second time
+    assert slot_events(events) == {"growth_count": "two", "answer_to_confirm": None, "answer_noted": None}
 
 
 @pytest.mark.parametrize("text", [
