@@ -14,7 +14,7 @@ from pathlib import Path
 # The project's packages are found from the project root, wherever this is started from.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assistant_server import reliability, trusted_models  # noqa: E402
+from assistant_server import action_results, reliability, trusted_models  # noqa: E402
 
 TOKEN_VARIABLE = "RASA_API_TOKEN"
 
@@ -29,6 +29,7 @@ def with_token_from_environment(argv: list) -> list:
 
 if __name__ == "__main__":
     reliability.install()
+    action_results.install()
     trusted_models.install()
     sys.argv = with_token_from_environment(sys.argv)
     from rasa.__main__ import main

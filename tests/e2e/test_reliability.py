@@ -6,6 +6,8 @@ These tests start, kill and restart their own servers (not the shared `servers`)
 with its own SQLite file.
 """
 import contextlib
+import http.server
+import json
 import os
 import secrets
 import shutil
@@ -205,6 +207,50 @@ def test_a_hung_action_server_times_out_in_seconds_with_a_kind_reply(assistant):
     with hung_server(assistant.actions_port):
         # Rasa's own default would keep the person waiting 5 minutes; requests gives up at 60 s.
         assert texts(servers.send(sender, "my spine")) == [SOMETHING_WENT_WRONG]
+    assistant.start("actions")
+    servers.send(sender, "my spine")
+    assert servers.tracker(sender)["slots"]["symptom_areas"] == ["spine"]
+
+
+@contextlib.contextmanager
+def action_server_answering(port: int, body: bytes):
+    """An action server that answers every call with this body (HTTP 200, JSON)."""
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    http.server.ThreadingHTTPServer.allow_reuse_address = True
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def test_an_action_server_reply_that_breaks_rasas_schema_gets_a_kind_reply_and_stores_nothing(assistant):
+    # The Rasa server checks each reply against its schema with a validator built once
+    # (assistant_server/action_results.py): a malformed one must still be refused.
+    sender = f"malformed-{uuid.uuid4().hex}"
+    servers = assistant.servers
+    begin(servers, sender)
+    assistant.kill("actions")
+    malformed = json.dumps({"events": [{"event": "slot", "value": ["spine"]}], "responses": []}).encode()
+    with action_server_answering(assistant.actions_port, malformed):
+        assert texts(servers.send(sender, "my spine")) == [SOMETHING_WENT_WRONG]
+    slots = servers.tracker(sender)["slots"]
+    assert slots["symptom_areas"] is None and slots["requested_slot"] == "symptom_areas"
     assistant.start("actions")
     servers.send(sender, "my spine")
     assert servers.tracker(sender)["slots"]["symptom_areas"] == ["spine"]
