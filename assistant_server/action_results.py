@@ -5,9 +5,8 @@ which first checks Rasa's events schema against the JSON Schema meta-schema and 
 a new validator. Profiled under `make run` (2026-12-05), that was 95% of the time the Rasa
 server spent on action calls; with the validator built once, a whole questionnaire's turns
 took a median 61 ms instead of 144 ms, and Rasa's CPU per turn halved (74 ms from 154 ms).
-The schema is Rasa's
-own and never changes, so it is checked once; every reply is still validated in full, and
-one that breaks the schema is refused with the same error as before.
+The schema is Rasa's own and never changes, so it is checked once; every reply is still
+validated in full, and one that breaks the schema is refused with the same error as before.
 """
 from typing import Any, Dict, Text
 
