@@ -437,7 +437,7 @@ def read_tumor_grade(doc: Doc, intent: Optional[str]) -> Optional[str]:
 ER_SIGN = re.compile(r"\b(?:er|hr|oestrogen|estrogen)\s*([+-])(?![\w+-])")
 ER_PERCENT = re.compile(r"\b(?:er|oestrogen|estrogen)\b[^%\d]{0,12}?(\d{1,3})\s*%")
 ER_ALLRED = re.compile(
-    r"\b(?:er|oestrogen|estrogen|allred)\b[^\d]{0,20}?\b([0-8])\s*(?:(?:/|out of)\s*8\b|(?=\s*$)|(?=\s*[,.;]))"
+    r"\b(?:er|oestrogen|estrogen|allred)\b[^\d]{0,20}?\b([0-8])\s*(?:(?:/|out of)\s*8\b|(?=\s*$)|(?=\s*[,.;])|(?=\s+for\s+(?:er|oestrogen|estrogen)\b))"
 )
 # "oestrogen receptor: 0", "ER score 0": none of the cells stain.
 ER_ZERO = re.compile(r"\b(?:er|oestrogen|estrogen)(?:\s+receptors?)?(?:\s+(?:score|status))?\s*[:=]?\s*0\b(?!\s*(?:/|out of|%))")

@@ -28,9 +28,12 @@ CLAUSE_BREAKS = frozenset(
 # "not" right before one of these adds rather than denies: "not only the bones".
 NOT_LIMITING = frozenset({"only", "just", "merely"})
 # "no" right before one of these is the answer "no", not a negation of what follows:
-# "no they're not small", "no it had already spread".
-ANSWER_NO_BEFORE = frozenset({"i", "it", "they", "we", "she", "he", "you", "that", "this", "there"})
+# "no they're not small", "no it had already spread", "no its not" (SMS, no apostrophe).
+ANSWER_NO_BEFORE = frozenset({"i", "it", "its", "they", "we", "she", "he", "you", "that", "thats", "this", "there", "theres"})
 UNSURE_LABEL = "UNSURE"
+# "one" after these is a pronoun, not a count: "no one told me", "the other one".
+NOT_A_COUNT_BEFORE_ONE = frozenset({"no", "any", "some", "every", "each", "another", "other", "which", "that", "this"})
+AND_A_HALF = (["and", "a", "half"], ["n", "a", "half"], ["&", "a", "half"])
 
 _UNITS = {"year": 1.0, "yr": 1.0, "decade": 10.0, "month": 1 / 12, "mo": 1 / 12, "mth": 1 / 12, "week": 1 / 52}
 _SMALL_NUMBERS = {
@@ -157,9 +160,18 @@ def numbers(doc: Doc, skip: Iterable[Span] = ()) -> List[float]:
                 values.append(float(_TENS[word] + unit))
                 index += 2
                 continue
+        previous = tokens[index - 1].norm_.lower() if index else ""
+        if word == "one" and previous in NOT_A_COUNT_BEFORE_ONE:
+            index += 1  # "no one told me", "the other one": not the number 1
+            continue
         if tokens[index].like_num or word in _TENS or (word in _SMALL_NUMBERS and word not in {"a", "an", "couple"}):
             value = number_value(word.replace(",", ""))
             if value is not None:
+                following = [t.norm_.lower() for t in tokens[index + 1 : index + 4]]
+                if following in AND_A_HALF:
+                    values.append(value + 0.5)  # "six and a half", "six n a half"
+                    index += 4
+                    continue
                 values.append(value)
         index += 1
     return values

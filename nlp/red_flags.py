@@ -44,7 +44,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.nlu.constants import SPACY_DOCS
 from rasa.nlu.utils.spacy_utils import SpacyNLP
-from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME, INTENT_MESSAGE_PREFIX
+from rasa.shared.constants import INTENT_MESSAGE_PREFIX
 from rasa.shared.nlu.constants import (
     ENTITIES,
     ENTITY_ATTRIBUTE_END,
@@ -60,6 +60,8 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from nlp.intent_ranking import replace_intent
 
 logger = logging.getLogger(__name__)
 
@@ -254,6 +256,8 @@ def _is_a_past_year(text: str) -> bool:
     return len(text) == 4 and text.isdigit() and 1900 <= int(text) < date.today().year
 # "can chemo make your legs numb" without "?": a general question when it speaks of
 # "you" or people in general and names no one.
+# Where a word was read: "what is X, I saw it in a leaflet" asks what it means.
+READING_SOURCES = frozenset({"leaflet", "leaflets", "booklet", "website", "article", "poster", "online", "internet", "google", "googled", "forum"})
 GENERIC_PEOPLE = frozenset({"you", "your", "people", "someone", "anyone", "somebody", "anybody"})
 # "why do they keep asking about ...?": a question about the questions, not news of a sign.
 ASKING_WORDS = frozenset({"ask", "asks", "asked", "asking", "check", "checks", "checking", "test", "tests", "testing"})
@@ -641,6 +645,9 @@ def _general_question_sentences(doc: Doc, layout: _Layout, now_tokens: set) -> s
                 found.add(number)
             elif words[0] in OPEN_QUESTION_WORDS and set(words) & MEANING_WORDS and not recent:
                 found.add(number)  # "what does pathological fracture mean on my letter"
+            elif words[0] in OPEN_QUESTION_WORDS and set(words) & READING_SOURCES and not recent \
+                    and not set(words) & (PERSON_WORDS - {"i"}):
+                found.add(number)  # "what is superior vena cava obstruction, I saw it in a leaflet"
             continue
         if words[0] in CONDITIONAL_OPENERS:
             found.add(number)
@@ -709,9 +716,6 @@ DIET_THRESHOLD_KEY = "diet_threshold"
 # (see bench/red_flags.py). config.yml may override it (`diet_threshold:`); it is read
 # when the model is loaded, so changing it needs no retraining.
 DEFAULT_DIET_THRESHOLD = 0.3
-# The FallbackClassifier's threshold in config.yml: a demoted message whose next intent
-# is less sure than this becomes nlu_fallback, as the FallbackClassifier would make it.
-FALLBACK_THRESHOLD = 0.4
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -783,24 +787,8 @@ class RedFlagDetector(GraphComponent, IntentClassifier):
     def _demote_urgent(message: Message) -> None:
         """DIET's top intent is urgent_symptom, but the rules found no sign and DIET's
         score may not decide alone (calm context, no symptom named, or below the
-        threshold): the next intent in DIET's ranking takes its place, with its
-        confidence among the other intents (nlu_fallback when that is below the
-        fallback threshold). The ranking is left as DIET gave it."""
-        others = [
-            r for r in (message.get(INTENT_RANKING_KEY) or [])
-            if r.get(INTENT_NAME_KEY) not in (URGENT_INTENT, DEFAULT_NLU_FALLBACK_INTENT_NAME)
-        ]
-        total = sum(float(r.get(PREDICTED_CONFIDENCE_KEY) or 0.0) for r in others)
-        if not others or total <= 0.0:
-            best = {INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME, PREDICTED_CONFIDENCE_KEY: FALLBACK_THRESHOLD}
-        else:
-            # DIET's confidence in the next intent, given that it is not urgent_symptom.
-            top = max(others, key=lambda r: float(r.get(PREDICTED_CONFIDENCE_KEY) or 0.0))
-            confidence = float(top.get(PREDICTED_CONFIDENCE_KEY) or 0.0) / total
-            best = {INTENT_NAME_KEY: top[INTENT_NAME_KEY], PREDICTED_CONFIDENCE_KEY: confidence}
-            if confidence < FALLBACK_THRESHOLD:
-                best = {INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME, PREDICTED_CONFIDENCE_KEY: FALLBACK_THRESHOLD}
-        message.set(INTENT, best, add_to_output=True)
+        threshold): the next intent in DIET's ranking takes its place."""
+        replace_intent(message, {URGENT_INTENT})
 
     @staticmethod
     def _mark_urgent(

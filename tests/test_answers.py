@@ -170,6 +170,32 @@ def test_report_words_and_nobody_said_replies_are_read(slot, text, expected):
     assert answers.read(slot, text, "inform").value == expected
 
 
+# Found by held-out rounds 10 and 14 (our own wording of the same kinds of reply).
+@pytest.mark.parametrize("slot, text, expected", [
+    ("years_to_metastasis", "four and a half", 4.5),
+    ("years_to_metastasis", "about 3 n a half i think", 3.5),
+    ("tumor_grade", "no one ever gave me a grade", U),
+    ("growth_count", "honestly no one knows yet", U),
+    ("growth_count", "no more than one", "one"),
+    ("hormone_receptor_status", "no its not hormone driven at all", "er_negative"),
+    ("tumor_grade", "gr2 on the biopsy", "intermediate"),
+    ("tumor_grade", "Bloom-Richardson score 8", "high"),
+    ("earlier_breast_cancer", "no previous history of it", "no"),
+    ("surgery_considered", "nobody has raised it with me", "no"),
+    ("complete_removal_likely", "unlikely from what the surgeon said", "no"),
+    ("daily_activity", "all as normal", "fully_active"),
+    ("age_65_or_older", "I'll pass on that", U),
+    ("main_goal", "the pain I can live with, I want it kept under control", "long_term_control"),
+])
+def test_replies_found_by_the_held_out_rounds_are_read(slot, text, expected):
+    assert answers.read(slot, text, "inform").value == expected
+
+
+def test_an_allred_score_followed_by_the_receptor_is_read_and_checked():
+    reading = answers.read("hormone_receptor_status", "Allred 0 for oestrogen", "inform")
+    assert (reading.value, reading.sure) == ("er_negative", False)
+
+
 @pytest.mark.parametrize("text, today, best", [
     ("born in 1950", "2026-12-05", "yes"),
     ("born in 1970", "2026-12-05", "no"),

@@ -18,7 +18,7 @@ with warnings.catch_warnings():
     from rasa.shared.nlu.training_data.message import Message
 
     from actions.safety import ActionUrgentWarning
-    from nlp import red_flags
+    from nlp import intent_ranking, red_flags
     from nlp.red_flags import RedFlagDetector, assess, detect
 
 ANSWER_SLOTS = (
@@ -188,6 +188,12 @@ RED_FLAGS = {
 }
 # Whose, when, how: a sign that stays a warning though someone else or a question is near.
 KEPT_IN_CONTEXT = [
+    # Our own sentences for signs held-out round 14 missed: plain words for lack of oxygen,
+    # jaundice told by its colours, fluids not staying down, a swollen calf.
+    ("his lips have gone blue and he's breathing very fast", "breathing"),
+    ("my pee is dark like cola and my poo has gone pale", "jaundice"),
+    ("I haven't managed to drink anything all day, it all comes straight back up", "general"),
+    ("my left calf is swollen and hot", "blood_clot"),
     ("my friend says my eyes have gone yellow", "jaundice"),
     ("I'm filling this in for my friend, she can't walk since this morning", "spinal_cord"),
     ("my neighbour drove me here because I had a seizure", "seizure"),
@@ -294,6 +300,14 @@ def test_detect_reads_context_that_keeps_a_warning(nlp, text, kind):
 # --- detect(): calm look-alikes -----------------------------------------------------------
 
 CALM = [
+    # Our own sentences for the false alarms of held-out round 14: a sign as a baby, a
+    # word read in a leaflet, a worry typed without apostrophes, a cause that is not a sign,
+    # a child someone else knows.
+    "I had jaundice as a newborn, never since",
+    "what are pathological fractures, I read about them on a website",
+    "im scared ill get a temperature when the new chemo starts",
+    "my sore neck is from dozing off funny in the armchair",
+    "a child in my son's class had a seizure at school today",
     # Our own sentences for the rules added after round 12: a new thing is not a new
     # symptom, "..., then fine" points back, "since last year" is not news, a question
     # about the clinic's questions, someone else named "the patient is me".
@@ -592,7 +606,7 @@ def test_component_does_not_let_diet_alone_warn_when_no_symptom_is_named(nlp, de
     ]
     assert assess(doc_for(nlp, text)).mentions_symptom is False
     [message] = detector.process([message_for(nlp, text, ranking)])
-    assert message.get(INTENT) == {"name": "nlu_fallback", "confidence": red_flags.FALLBACK_THRESHOLD}
+    assert message.get(INTENT) == {"name": "nlu_fallback", "confidence": intent_ranking.FALLBACK_THRESHOLD}
     assert red_flag_entities(message) == []
 
 
@@ -625,7 +639,7 @@ def test_component_demotes_to_fallback_when_nothing_else_is_sure(nlp, detector):
         {"name": "greet", "confidence": 0.1},
     ]
     [message] = detector.process([message_for(nlp, "my back feels the same as last month", ranking)])
-    assert message.get(INTENT) == {"name": "nlu_fallback", "confidence": red_flags.FALLBACK_THRESHOLD}
+    assert message.get(INTENT) == {"name": "nlu_fallback", "confidence": intent_ranking.FALLBACK_THRESHOLD}
 
 
 def test_component_leaves_calm_messages_untouched(nlp, detector):
