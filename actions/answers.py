@@ -73,29 +73,58 @@ def says_unsure(doc: Doc, topic_labels: Sequence[str] = ()) -> bool:
     )
 
 
-def polar_reading(doc: Doc, yes_labels: Sequence[str] = (), no_labels: Sequence[str] = ()) -> Optional[str]:
+def polar_reading(doc: Doc, yes_labels: Sequence[str] = (), no_labels: Sequence[str] = ()) -> Any:
     """yes/no from topic words and plain yes/no words.
 
     A topic word negated in its clause counts as "no" ("no one mentioned surgery").
     A topic-specific "no" phrase outweighs topic "yes" words ("pain, but it does
     not affect my day"); any other disagreement is not confident.
     """
-    found = language.spans(doc, [*yes_labels, *no_labels, "YES", "NO"])
+    # The question's own words first; a plain yes/no word counts where it does not overlap
+    # them ("doesn't affect" is the topic's "no", not the "it doesn't" inside it).
+    topic = language.spans(doc, [*yes_labels, *no_labels])
+    plain = [s for s in language.spans(doc, ["YES", "NO"]) if not _overlaps_any(s, topic)]
+    found = sorted([*topic, *plain], key=lambda span: span.start)
     # "y" and "n" are answers only on their own: in a sentence, "n" is SMS for "and"
     found = [s for s in found if len(s.text) > 1 or len(doc) <= LONGEST_ONE_LETTER_ANSWER]
     found = [s for s in found if not _pronoun_yes_leading_on(s)]
+    # "negative" in "triple negative" or "HER2 negative" is a report word, not the answer "no"
+    report_words = language.spans(doc, REPORT_LABELS)
+    found = [s for s in found if s.label_ not in ("YES", "NO") or not _inside_any(s, report_words)]
     topic_no = any(
         s.label_ in no_labels or (s.label_ in yes_labels and s.id_ == "no") for s in found
     )
     if topic_no:
         return "no"
-    votes = set()
-    for span in found:
-        vote = "no" if span.id_ == "no" else "yes"
-        if vote == "yes" and language.is_negated(span):
-            vote = "no"
-        votes.add(vote)
-    return votes.pop() if len(votes) == 1 else None
+    votes = {_vote(span) for span in found}
+    if len(votes) == 1:
+        return votes.pop()
+    # "No heart problems, but I do have diabetes": what follows the last "but" is what is
+    # meant, most of the time; checked, since "I have diabetes but it's no problem" is not.
+    turn = max((t.i for t in doc if t.norm_.lower() in TURNING_WORDS), default=None)
+    after = {_vote(span) for span in found if turn is not None and span.start > turn}
+    if len(after) == 1:
+        best = after.pop()
+        return doubtful(best, *(votes - {best}))
+    return None
+
+
+REPORT_LABELS = ("RECEPTOR", "OTHER_RECEPTOR")
+TURNING_WORDS = frozenset({"but", "however"})
+
+
+def _vote(span) -> str:
+    if span.id_ == "no" or language.is_negated(span):
+        return "no"
+    return "yes"
+
+
+def _overlaps_any(span, others) -> bool:
+    return any(o.start < span.end and span.start < o.end for o in others)
+
+
+def _inside_any(span, others) -> bool:
+    return any(o.start <= span.start and span.end <= o.end and len(o) > len(span) for o in others)
 
 
 BEING = frozenset({"am", "is", "are", "was", "be", "'m", "'s"})
@@ -162,12 +191,11 @@ def choice_reader(label: str, negated_means: Optional[Dict[str, str]] = None, po
         if says_unsure(doc):
             return UNSURE
         if polar:
-            answer = polar_reading(doc)
-            if answer is None:
-                checked = as_reading(classifier_only(intent_reading(intent), doc))
-                value = polar.get(checked.value, checked.value if checked.value == UNSURE else None)
-                return Reading(value, checked.sure)
-            return polar.get(answer, answer if answer == UNSURE else None)
+            answer = as_reading(polar_reading(doc))
+            if answer.value is None:
+                answer = as_reading(classifier_only(intent_reading(intent), doc))
+            value = polar.get(answer.value, answer.value if answer.value == UNSURE else None)
+            return Reading(value, answer.sure, tuple(polar[o] for o in answer.others if o in polar))
         return intent_reading(intent) if intent == "unsure" else None
 
     return read
@@ -242,13 +270,20 @@ def count_category(count: float) -> Optional[str]:
     return "three_to_five" if count <= 5 else "more_than_five"
 
 
+ONE_MORE = frozenset({"another", "second"})
+NUMBER_NAMES_A_PLACE = frozenset({"segment", "seg", "level", "stage", "grade", "rib", "vertebra"})
+
+
 def count_by_site(doc: Doc) -> Optional[float]:
     """Counts given place by place add up: "one in my liver and two in my lung" -> 3."""
     sites = language.spans(doc, ["BODY_SITE"])
     counts, after_previous = [], 0
     for site in sites:
         # the number said just before this place, after the previous one: "two in my lung"
-        said = language.numbers(doc[max(site.start - 4, after_previous) : site.start].as_doc())
+        window = doc[max(site.start - 4, after_previous) : site.start]
+        said = language.numbers(window.as_doc())
+        if not said and counts and any(t.norm_.lower() in ONE_MORE for t in window):
+            said = [1.0]  # "one in the lung and another in the hip"
         if len(said) != 1:
             return None
         counts.append(said[0])
@@ -264,8 +299,10 @@ def read_growth_count(doc: Doc, intent: Optional[str]) -> Any:
         return doubtful(count_category(by_site))  # added up: check the sum
     # The longest phrase wins: "one" inside "not only one" is not a count of one.
     phrases = filter_spans(language.spans(doc, ["COUNT"]))
-    # A number inside a count phrase is part of it: "five" in "more than five".
-    categories = [count_category(n) for n in language.numbers(doc, skip=phrases)]
+    # A number inside a count phrase is part of it: "five" in "more than five"; a number
+    # that names a place is no count: "segment 7 of the liver", "stage 4".
+    labels = [doc[t.i + 1 : t.i + 2] for t in doc[:-1] if t.norm_.lower() in NUMBER_NAMES_A_PLACE]
+    categories = [count_category(n) for n in language.numbers(doc, skip=[*phrases, *labels])]
     categories += [s.id_ for s in phrases if not language.is_doubted(s)]
     categories = [c for c in categories if c]
     named = [c for c in categories if c != VAGUE_COUNT]
@@ -392,7 +429,10 @@ def read_main_goal(doc: Doc, intent: Optional[str]) -> Optional[str]:
 
 
 # A Nottingham (Elston-Ellis) score, 3-9, gives the grade: 3-5 grade 1, 6-7 grade 2, 8-9 grade 3.
-NOTTINGHAM_SCORE = re.compile(r"\bnottingham\s+(?:score|total)\s*(?:of|is|was|:|=)?\s*([3-9])\b")
+# "Nottingham score 3+3+3 = 9": the total is the number after "=".
+NOTTINGHAM_SCORE = re.compile(
+    r"\bnottingham\s+(?:score|total)\s*(?:of|is|was|:|=)?\s*(?:[1-3]\s*\+\s*[1-3]\s*\+\s*[1-3]\s*=\s*)?([3-9])\b(?!\s*\+)"
+)
 
 
 def grade_from_nottingham_score(text: str) -> Optional[str]:
@@ -626,7 +666,7 @@ def read(slot: str, text: str, intent: Optional[str] = None) -> Reading:
     if change:
         # "it shrank at first but now it's growing": what holds now comes last; checked
         later = reading_after_change(slot, doc)
-        if later is not None:
+        if later is not None and later.value is not None:
             earlier = [reading.value] if reading.value not in (None, later.value) else []
             return doubtful(later.value, *earlier)
     if reading.value is None or is_unsure(reading.value) or not reading.sure:

@@ -227,6 +227,7 @@ FOR_THE_PATIENT = frozenset({"for", "behalf", "helping", "help"})
 OPEN_QUESTION_WORDS = frozenset({"what", "what's", "whats", "wat", "wot", "how", "why", "which", "when"})
 # "what if ...", "if I get ...": the worry covers the rest of its stretch of sentence.
 FORWARD_HYPOTHETICAL_FIRST = frozenset({"if", "what"})
+FEAR_NOUNS = frozenset({"fear", "worry", "dread", "nightmare"})
 FORWARD_STOPS = frozenset({",", ";", ":", "-", "--", "(", ")"})
 # "fine now", "fine today", "sorted now": resolved as of now.
 SETTLED_NOW_WORDS = frozenset({"now", "today"})
@@ -547,9 +548,12 @@ def _covers_forward(calm: Span, sign: Span, layout: _Layout) -> bool:
     """ "What if the swelling comes back and I get breathless?": a condition covers the
     clauses after it, up to the end of its stretch of sentence."""
     between = sign.doc[calm.end: sign.start]
+    words = [t.norm_.lower() for t in calm]
+    # "my biggest fear is the cancer spreading and having fits": what is feared follows "is"
+    names_the_fear = words[-1] == "is" and bool(set(words) & FEAR_NOUNS)
     return (
         calm.id_ == "hypothetical"
-        and calm[0].norm_.lower() in FORWARD_HYPOTHETICAL_FIRST
+        and (words[0] in FORWARD_HYPOTHETICAL_FIRST or names_the_fear)
         and layout.segment[calm.start] == layout.segment[sign.start]
         # "what if it's serious, my legs went numb": after a comma the worry has ended
         and not any(t.text in FORWARD_STOPS for t in between)
@@ -569,6 +573,8 @@ def _someone_else(spans: List[Span], others: List[Span], layout: _Layout, doc: D
     for other in others:
         if other.id_ != "other" or other.end > first.start or layout.segment[other.start] != segment:
             continue
+        if _compared_to(other, doc):
+            continue  # "it feels like someone hit her on the head": a comparison, not a person
         if _names_the_patient(other, doc) or _acted_on(other, doc):
             continue
         between = {
@@ -586,6 +592,12 @@ def _someone_else(spans: List[Span], others: List[Span], layout: _Layout, doc: D
         if third and not set(before[third[0]:]) & (PATIENT_WORDS - THIRD_PERSON_WORDS):
             return "someone else: the message says the patient is the writer"
     return None
+
+
+def _compared_to(other: Span, doc: Doc) -> bool:
+    """ "like someone", "as if someone", "as though someone": a comparison."""
+    before = [t.norm_.lower() for t in doc[max(0, other.start - 2): other.start]]
+    return before[-1:] == ["like"] or before in (["as", "if"], ["as", "though"])
 
 
 def _acted_on(other: Span, doc: Doc) -> bool:

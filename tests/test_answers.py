@@ -186,9 +186,27 @@ def test_report_words_and_nobody_said_replies_are_read(slot, text, expected):
     ("daily_activity", "all as normal", "fully_active"),
     ("age_65_or_older", "I'll pass on that", U),
     ("main_goal", "the pain I can live with, I want it kept under control", "long_term_control"),
+    ("growth_count", "a solitary spot in segment 4", "one"),
+    ("growth_size", "I don't think they mentioned how big", U),
+    ("complete_removal_likely", "she didn't give an answer either way", U),
+    ("treatment_response", "the spot is more big on the new scan", "growing"),
+    ("earlier_breast_cancer", "Yes, triple negative, treated in 2017", "yes"),
+    ("daily_activity", "completely dependent on my daughter, I don't get out of bed", "mostly_in_bed"),
+    ("main_goal", "keeping it stable, the pain is fine", "long_term_control"),
 ])
 def test_replies_found_by_the_held_out_rounds_are_read(slot, text, expected):
     assert answers.read(slot, text, "inform").value == expected
+
+
+@pytest.mark.parametrize("slot, text, best", [
+    ("growth_count", "one in the liver and another in the lung", "two"),
+    ("tumor_grade", "Nottingham score 3+3+2 = 8", "high"),
+    ("other_health_conditions", "no heart trouble, but I do have diabetes", "yes"),
+    ("symptoms_affect_daily_life", "It's not that it doesn't affect me. It does.", "yes"),
+])
+def test_arithmetic_a_turn_after_but_and_a_denied_frame_are_read_and_checked(slot, text, best):
+    reading = answers.read(slot, text, "inform")
+    assert (reading.value, reading.sure) == (best, False)
 
 
 def test_an_allred_score_followed_by_the_receptor_is_read_and_checked():

@@ -194,6 +194,15 @@ KEPT_IN_CONTEXT = [
     ("my pee is dark like cola and my poo has gone pale", "jaundice"),
     ("I haven't managed to drink anything all day, it all comes straight back up", "general"),
     ("my left calf is swollen and hot", "blood_clot"),
+    # ... and signs held-out round 15 missed: saddle numbness in plain words, feeling fluey
+    # on chemo, a headache by comparison, words coming out wrong, a bone after a cough,
+    # black sticky stools.
+    ("I've lost feeling down below and can't tell when I need a wee", "spinal_cord"),
+    ("feeling fluey and hot, I'm on capecitabine", "fever"),
+    ("it feels like someone hit me on the back of the head, it came on all at once", "headache"),
+    ("his words come out wrong since this afternoon", "general"),
+    ("I sneezed and felt something pop in my ribs", "broken_bone"),
+    ("my poo is black like tar today", "bleeding"),
     ("my friend says my eyes have gone yellow", "jaundice"),
     ("I'm filling this in for my friend, she can't walk since this morning", "spinal_cord"),
     ("my neighbour drove me here because I had a seizure", "seizure"),
@@ -308,6 +317,13 @@ CALM = [
     "im scared ill get a temperature when the new chemo starts",
     "my sore neck is from dozing off funny in the armchair",
     "a child in my son's class had a seizure at school today",
+    # ... and false alarms of round 15: a lifelong limp, the biggest fear named, a sports coach.
+    "I've always limped, since polio when I was small",
+    "my worst fear is it spreading to my spine and my legs going weak",
+    "my daughter's football coach fractured his wrist",
+    # answers whose words hold a sign's words: "out of it", "take them all"
+    "I had eczema when I was young but I grew out of it",
+    "the surgeon said he can't take them all out",
     # Our own sentences for the rules added after round 12: a new thing is not a new
     # symptom, "..., then fine" points back, "since last year" is not news, a question
     # about the clinic's questions, someone else named "the patient is me".
