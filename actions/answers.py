@@ -288,12 +288,29 @@ def count_by_site(doc: Doc) -> Optional[float]:
             return None
         counts.append(said[0])
         after_previous = site.end
-    if len(counts) < 2 or len({s.id_ for s in sites}) != len(sites):
+    # The same place named twice is one place told about twice; "spine" and "hip" are both
+    # bone but two places.
+    if len(counts) < 2 or len({s.text.lower() for s in sites}) != len(sites):
         return None
     return sum(counts)
 
 
+PER_PLACE = frozenset({"each", "both", "either"})
+
+
+def one_in_each_place(doc: Doc) -> bool:
+    """ "one in each lung", "1 in both hips": a count per place, not a count of one."""
+    words = [t.norm_.lower() for t in doc]
+    return any(
+        words[i] in {"one", "1"} and words[i + 1] == "in" and words[i + 2] in PER_PLACE
+        for i in range(len(words) - 2)
+    )
+
+
 def read_growth_count(doc: Doc, intent: Optional[str]) -> Any:
+    if one_in_each_place(doc):
+        # two for a pair (lungs, hips), more for ribs or vertebrae: check, two first
+        return doubtful("two", "three_to_five")
     by_site = count_by_site(doc)
     if by_site is not None and count_category(by_site):
         return doubtful(count_category(by_site))  # added up: check the sum
@@ -540,9 +557,24 @@ def read_hormone_receptor_status(doc: Doc, intent: Optional[str]) -> Optional[st
 AGE_WHEN_DIAGNOSED = (18, 100)
 
 
+def years_and_months(doc: Doc) -> Optional[float]:
+    """ "8 years 6 months", "3 years and 4 months": one span of time said in two parts."""
+    parts = [(span, language.duration_in_years(span)) for span in language.spans(doc, ["DURATION"])]
+    if len(parts) != 2 or None in (parts[0][1], parts[1][1]):
+        return None
+    (first, years), (second, months) = parts
+    between = {t.norm_.lower() for t in doc[first.end : second.start]}
+    if years >= 1 and years == int(years) and months < 1 and between <= {"and", ","}:
+        return round(years + months, 2)
+    return None
+
+
 def read_years_to_metastasis(doc: Doc, intent: Optional[str]):
     durations = [language.duration_in_years(s) for s in language.spans(doc, ["DURATION"])]
     durations = [d for d in durations if d is not None]
+    in_two_parts = years_and_months(doc)
+    if in_two_parts is not None:
+        return doubtful(in_two_parts)  # added up: check it
     if len(durations) == 1:
         return durations[0]
     if durations:

@@ -517,6 +517,11 @@ def _silenced(
         calm_clause = layout.clause[calm.start]
         if _has_now(calm, now_tokens - inside_the_sign, layout):
             continue
+        # "my side started shaking, it stopped": a fit that has stopped still needs the
+        # team today; only a past time ("in 2019") settles it. (Pins and needles for a
+        # minute, "then fine", stay calm.)
+        if kind == "seizure" and calm.id_ == "resolved" and calm_clause > own_clause and _just_ended(calm):
+            continue
         if calm_clause == own_clause:
             return f"{calm.id_}: {calm.text!r}"
         if calm_clause > own_clause and _refers_back(calm, layout, doc) and not _another_event(calm, last, layout, doc):
@@ -542,6 +547,16 @@ def _settled_by_now(kind: str, sign: Span, calm_spans: List[Span], layout: _Layo
             if layout.clause[calm.start] == layout.clause[sign.start] or _refers_back(calm, layout, doc) or opener in PERSON_WORDS:
                 return f"settled by now: {calm.text!r}"
     return None
+
+
+# "it stopped", "it's over now" end this fit; "never since" tells of one long ago.
+JUST_ENDED_WORDS = frozenset({"stopped", "stop", "stops", "passed", "over", "ended", "finished"})
+LONG_AGO_WORDS = frozenset({"never", "since", "ago", "years"})
+
+
+def _just_ended(calm: Span) -> bool:
+    words = {t.norm_.lower() for t in calm}
+    return bool(words & JUST_ENDED_WORDS) and not words & LONG_AGO_WORDS
 
 
 def _covers_forward(calm: Span, sign: Span, layout: _Layout) -> bool:

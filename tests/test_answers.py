@@ -137,6 +137,11 @@ def test_a_reading_that_rests_on_arithmetic_a_flip_a_hedge_or_the_classifier_is_
 
 
 @pytest.mark.parametrize("slot, text, expected", [
+    # added after round 12 (our own sentences): nobody said is not a "no"; "he doesn't" is
+    ("growth_size", "the doctor never told us", "unsure"),
+    ("growth_size", "they did not mention how big", "unsure"),
+    ("surgery_considered", "they didn't mention an operation", "no"),
+    ("symptoms_affect_daily_life", "she doesn't, she still does all her own cooking", "no"),
     ("growth_count", "two", "two"),
     ("growth_count", "No, just the one", "one"),
     ("symptoms_affect_daily_life", "no, I don't have any pain, nothing at all", "no"),
@@ -200,6 +205,11 @@ def test_replies_found_by_the_held_out_rounds_are_read(slot, text, expected):
 
 @pytest.mark.parametrize("slot, text, best", [
     ("growth_count", "one in the liver and another in the lung", "two"),
+    # added after round 12 (our own sentences): a count per place, a span said in two parts,
+    # places that are all bone but are different places
+    ("growth_count", "there is 1 in both adrenals", "two"),
+    ("years_to_metastasis", "2 years and 3 months", 2.25),
+    ("growth_count", "one in my pelvis and two in my spine", "three_to_five"),
     ("tumor_grade", "Nottingham score 3+3+2 = 8", "high"),
     ("other_health_conditions", "no heart trouble, but I do have diabetes", "yes"),
     ("symptoms_affect_daily_life", "It's not that it doesn't affect me. It does.", "yes"),

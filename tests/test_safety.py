@@ -87,6 +87,9 @@ RED_FLAGS = {
         "my back aches when I strain on the toilet",
     ],
     "seizure": [
+        # added after round 16 (our own sentences): a fit that has stopped still needs the team
+        "her left side went into jerks for a minute, it stopped now but she is sleepy",
+        "my whole side started shaking in the shower",
         "I just had a fit",
         "she had a seizure an hour ago",
         "my wife is having a fit",
@@ -108,6 +111,7 @@ RED_FLAGS = {
         "headache with vomiting",
     ],
     "breathing": [
+        "she is fighting for each breath sitting down",
         "I can't breathe",
         "I'm really short of breath even sitting down",
         "suddenly very breathless",
@@ -143,6 +147,7 @@ RED_FLAGS = {
         "my temperature was 38 this morning",
     ],
     "jaundice": [
+        "my eyes are yella today",
         "my skin has gone yellow",
         "my eyes look yellow",
         "I think I have jaundice",
@@ -173,6 +178,7 @@ RED_FLAGS = {
         "felt something crack in my thigh when I stood up",
     ],
     "bleeding": [
+        "there is blood in my spit this morning",
         "I'm vomiting blood",
         "I can't stop the bleeding",
         "my nose has been bleeding for hours and it won't stop",
@@ -309,6 +315,14 @@ def test_detect_reads_context_that_keeps_a_warning(nlp, text, kind):
 # --- detect(): calm look-alikes -----------------------------------------------------------
 
 CALM = [
+    # Our own sentences for the false alarms of round 16: a friend from work, a partner's
+    # flu with "the answers are about me", a vague doctor (not a vague person).
+    "a mate at work is off with a raging fever",
+    "my partner has a fever with the flu, the answers are about me",
+    "the consultant was vague about the next scan",
+    "I cracked a rib at the time of my first cancer but it healed up",
+    # a fit long ago, "never since", stays calm beside a fit that "stopped" just now
+    "she had a fit as a toddler with a temperature, never since",
     # Our own sentences for the false alarms of held-out round 14: a sign as a baby, a
     # word read in a leaflet, a worry typed without apostrophes, a cause that is not a sign,
     # a child someone else knows.
