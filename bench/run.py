@@ -29,6 +29,7 @@ MISSED plainly), non-zero when something crashed.
 """
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import os
@@ -128,6 +129,41 @@ def set_info(path: Path) -> Dict[str, Any]:
     return {"label": f"round {number} (newer than VERDICT_SET in bench/run.py; not yet the verdict)", "seen": False}
 
 
+# A round's header says the day its ages were worked out on ("Ages from dates of birth are
+# worked out as of 2026-12-05"); scoring as of that day keeps "born 6 December 1961" right
+# after that birthday has passed.
+AGES_AS_OF = re.compile(r"worked out as of (\d{4}-\d{2}-\d{2})")
+
+
+def ages_worked_out_on(path: Path) -> Optional[str]:
+    """The ISO day from the round's header, or None."""
+    found = AGES_AS_OF.search(path.read_text(encoding="utf-8"))
+    return found.group(1) if found else None
+
+
+@contextlib.contextmanager
+def today_is(iso_day: Optional[str]):
+    """The answer readers' "today" is this ISO day inside the block (unchanged when None)."""
+    from actions import answers
+
+    if iso_day is None:
+        yield
+        return
+    day = dt.date.fromisoformat(iso_day)
+
+    class Day(dt.date):
+        @classmethod
+        def today(cls):
+            return day
+
+    real = answers.datetime.date
+    answers.datetime.date = Day
+    try:
+        yield
+    finally:
+        answers.datetime.date = real
+
+
 def load_heldout(path: Path, slot_order: List[str]) -> Dict[str, List[Dict[str, Any]]]:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     unknown = set(data) - set(slot_order)
@@ -196,7 +232,8 @@ async def measure_understanding(sets: List[Dict[str, Any]], report: Dict[str, An
     undeclared_entities: set = set()
     for heldout_set in sets:
         started = time.monotonic()
-        await measure_capture(agent, heldout_set, undeclared_entities)
+        with today_is(heldout_set.get("ages_as_of")):
+            await measure_capture(agent, heldout_set, undeclared_entities)
         heldout_set["seconds"] = round(time.monotonic() - started, 1)
         say(f"{heldout_set['label']}: scored in {heldout_set['seconds']:.0f}s")
     if undeclared_entities:
@@ -642,6 +679,7 @@ def prepare_heldout_sets(report: Dict[str, Any]) -> List[Dict[str, Any]]:
                 check_expected(path.name, slot, item.get("expected"), domain_slots)
         sets.append({"file": path.name, **set_info(path), "verdict": path.name == VERDICT_SET,
                      "n_items": sum(map(len, items.values())), "seconds": None,
+                     "ages_as_of": ages_worked_out_on(path),
                      "items": items, "overlaps": {}, "questions": {}})
     # Not scored: a reply that is also a training example (it would measure memory, not
     # understanding), and a reply of an unseen set that is also in a seen set (the

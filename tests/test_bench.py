@@ -145,3 +145,31 @@ def test_red_flags_without_an_unseen_round_give_no_verdict(summary):
     assert [row["met"] for row in rows] == [None, None]
     rows = summary.red_flag_rows({"rounds": [round_], "verdict_round": "round 5"})
     assert [row["met"] for row in rows] == [True, True]
+
+
+def test_a_round_is_scored_as_of_the_day_its_ages_were_worked_out(run, tmp_path):
+    from actions import answers
+
+    heldout = tmp_path / "heldout_answers_round99.yml"
+    heldout.write_text("# Ages from dates of birth are\n# worked out as of 2026-12-05.\n", encoding="utf-8")
+    day = run.ages_worked_out_on(heldout)
+    real_date = answers.datetime.date
+
+    with run.today_is(day):
+        before_birthday = answers.read("age_65_or_older", "born 6 December 1961").value
+    with run.today_is("2026-12-06"):
+        on_birthday = answers.read("age_65_or_older", "born 6 December 1961").value
+
+    assert (day, before_birthday, on_birthday) == ("2026-12-05", "no", "yes")
+    assert answers.datetime.date is real_date
+
+
+def test_a_round_without_a_day_is_scored_as_of_today(run, tmp_path):
+    from actions import answers
+
+    heldout = tmp_path / "heldout_answers_round98.yml"
+    heldout.write_text("symptoms_affect_daily_life: []\n", encoding="utf-8")
+    real_date = answers.datetime.date
+
+    with run.today_is(run.ages_worked_out_on(heldout)):
+        assert answers.datetime.date is real_date
