@@ -271,6 +271,7 @@ def count_category(count: float) -> Optional[str]:
 
 
 ONE_MORE = frozenset({"another", "second"})
+A_PAIR = frozenset({"couple", "pair"})
 NUMBER_NAMES_A_PLACE = frozenset({"segment", "seg", "level", "stage", "grade", "rib", "vertebra"})
 
 
@@ -284,6 +285,8 @@ def count_by_site(doc: Doc) -> Optional[float]:
         said = language.numbers(window.as_doc())
         if not said and counts and any(t.norm_.lower() in ONE_MORE for t in window):
             said = [1.0]  # "one in the lung and another in the hip"
+        if not said and any(t.norm_.lower() in A_PAIR for t in window):
+            said = [2.0]  # "a couple in the bones"
         if len(said) != 1:
             return None
         counts.append(said[0])
@@ -402,11 +405,13 @@ AGE_IN_A_WHILE = re.compile(r"\bin (?:a |an |\d+ |a few |few |two |three |six )?
 
 
 def read_age_65_or_older(doc: Doc, intent: Optional[str]) -> Any:
-    stated_group = single([s.id_ for s in language.spans(doc, ["AGE_GROUP"]) if not language.is_negated(s)])
+    groups = language.spans(doc, ["AGE_GROUP"])
+    stated_group = single([s.id_ for s in groups if not language.is_negated(s)])
     if stated_group:
         return stated_group
     low, high = settings.AGE_RANGE
-    stated = language.numbers(doc)
+    # "not over 65, just turned 60": the 65 of a denied group is not an age
+    stated = language.numbers(doc, skip=[s for s in groups if language.is_negated(s)])
     today = datetime.date.today()
     born = [d for d in birth_dates(doc.text) if low <= age_on(d, today) <= high]
     if born:
@@ -623,6 +628,47 @@ READERS: Dict[str, Reader] = {
 ANSWER_SLOTS = tuple(READERS)
 
 
+# Vocabulary labels (nlp/patterns.yml) and the question each one belongs to.
+LABEL_QUESTIONS = {
+    "SYMPTOM": "symptoms_affect_daily_life",
+    "NO_SYMPTOMS": "symptoms_affect_daily_life",
+    "BODY_SITE": "symptom_areas",
+    "SPREAD": "spread_extent",
+    "COUNT": "growth_count",
+    "SIZE": "growth_size",
+    "RESPONSE": "treatment_response",
+    "RECEPTOR": "hormone_receptor_status",
+    "GRADE": "tumor_grade",
+    "EARLIER": "earlier_breast_cancer",
+    "DURATION": "years_to_metastasis",
+    "ACTIVITY": "daily_activity",
+    "AGE": "age_65_or_older",
+    "AGE_GROUP": "age_65_or_older",
+    "CONDITION": "other_health_conditions",
+    "SURGERY": "surgery_considered",
+    "REMOVAL": "complete_removal_likely",
+    "GOAL": "main_goal",
+}
+# Words that only name a question: "my age", "the surgery one".
+TOPIC_LABEL = "QUESTION_TOPIC"
+
+
+def questions_named(doc: Doc) -> List[str]:
+    """Questions the message names by their topic words ("my age", "the surgery one")."""
+    return list(dict.fromkeys(s.id_ for s in language.spans(doc, [TOPIC_LABEL])))
+
+
+def questions_mentioned(doc: Doc) -> List[str]:
+    """Questions whose answer words the message holds ("I'm 64", "ER negative")."""
+    return list(dict.fromkeys(LABEL_QUESTIONS[s.label_] for s in language.spans(doc, LABEL_QUESTIONS)))
+
+
+def only_about(slot: str, text: str) -> bool:
+    """The message names or answers the question `slot` and no other one."""
+    doc = language.parse(text)
+    return (questions_named(doc) or questions_mentioned(doc)) == [slot]
+
+
 def hedged(doc: Doc) -> bool:
     """"I think", "probably", "if I remember right": the person is not quite sure."""
     return bool(language.spans(doc, ["HEDGE"]))
@@ -682,6 +728,13 @@ FRAMED_QUESTIONS = frozenset({
     "surgery_considered", "complete_removal_likely",
 })
 FLIPPED = {"yes": "no", "no": "yes"}
+# The frame denies its own clause only: "it's not that they don't think so, they said ...".
+FRAME_ENDS = re.compile(r"[,;.]|\bbut\b", re.IGNORECASE)
+
+
+def torn(reading: Reading) -> bool:
+    """Not sure between two or more real answers (not between an answer and "not sure")."""
+    return not reading.sure and any(not is_unsure(other) for other in reading.others)
 
 
 def read(slot: str, text: str, intent: Optional[str] = None) -> Reading:
@@ -691,7 +744,8 @@ def read(slot: str, text: str, intent: Optional[str] = None) -> Reading:
     frame = DENIED_FRAME.search(text) if slot in FRAMED_QUESTIONS else None
     if frame:
         # "It's not that I'd never had it before": read what the frame denies, then turn it round
-        inner = as_reading(READERS[slot](language.parse(text[frame.end():]), None))
+        denied = FRAME_ENDS.split(text[frame.end():], maxsplit=1)[0]
+        inner = as_reading(READERS[slot](language.parse(denied), None))
         if inner.value in FLIPPED:
             return doubtful(FLIPPED[inner.value], inner.value)
     change = tells_a_change(doc)
@@ -701,6 +755,9 @@ def read(slot: str, text: str, intent: Optional[str] = None) -> Reading:
         if later is not None and later.value is not None:
             earlier = [reading.value] if reading.value not in (None, later.value) else []
             return doubtful(later.value, *earlier)
+    if torn(reading) and says_unsure(doc):
+        # "was it 2 or 3? can't remember": torn between answers, and says so; "not sure" first
+        return doubtful(UNSURE, *[v for v in (reading.value, *reading.others) if not is_unsure(v)])
     if reading.value is None or is_unsure(reading.value) or not reading.sure:
         return reading
     if hedged(doc) or double_negative(doc) or change or long_reply(doc):

@@ -106,7 +106,12 @@ def read_reply(slot: Text, tracker: Tracker) -> Dict[Text, Any]:
     intent = confident_intent(message)
     if intent_name == settings.URGENT_INTENT or intent in settings.FIRM_DIGRESSION_INTENTS:
         return {}
-    if intent == "change_answer" and language.words(text) & settings.CORRECTION_WORDS:
+    if (
+        intent == "change_answer"
+        and language.words(text) & settings.CORRECTION_WORDS
+        and not answers.only_about(slot, text)
+    ):
+        # a correction of another answer; "ER negative, triple negative actually" answers this one
         return {}
     chosen = button_value(slot, message)
     if chosen is not None:

@@ -20,50 +20,22 @@ from actions.summary import fill, load_content, told_me_line
 NEXT_STEP = "repair_next_step"
 ASK_QUESTIONS, GIVE_SUMMARY, ASK_WHICH = "ask_questions", "give_summary", "ask_which"
 
-# Vocabulary labels (nlp/patterns.yml) and the question each one belongs to.
-LABEL_QUESTIONS = {
-    "SYMPTOM": "symptoms_affect_daily_life",
-    "NO_SYMPTOMS": "symptoms_affect_daily_life",
-    "BODY_SITE": "symptom_areas",
-    "SPREAD": "spread_extent",
-    "COUNT": "growth_count",
-    "SIZE": "growth_size",
-    "RESPONSE": "treatment_response",
-    "RECEPTOR": "hormone_receptor_status",
-    "GRADE": "tumor_grade",
-    "EARLIER": "earlier_breast_cancer",
-    "DURATION": "years_to_metastasis",
-    "ACTIVITY": "daily_activity",
-    "AGE": "age_65_or_older",
-    "AGE_GROUP": "age_65_or_older",
-    "CONDITION": "other_health_conditions",
-    "SURGERY": "surgery_considered",
-    "REMOVAL": "complete_removal_likely",
-    "GOAL": "main_goal",
-}
-TOPIC_LABEL = "QUESTION_TOPIC"
 
 
 def form_questions(domain: DomainDict) -> List[Text]:
     return list(domain["forms"][settings.FORM_NAME]["required_slots"])
 
 
-def unique(items) -> List[Text]:
-    return list(dict.fromkeys(items))
-
-
 def without_topic_words(doc) -> Text:
     """The text with the words that only name a question removed ("my age", "the surgery one")."""
-    named = {i for s in language.spans(doc, [TOPIC_LABEL]) for i in range(s.start, s.end)}
+    named = {i for s in language.spans(doc, [answers.TOPIC_LABEL]) for i in range(s.start, s.end)}
     return " ".join(t.text for t in doc if t.i not in named)
 
 
 def read_change(text: Text, domain: DomainDict) -> Tuple[Optional[Text], Any]:
     """(question, new value) from "actually I'm 64"; (question, None) from "change my surgery answer"."""
     doc = language.parse(text)
-    named = unique(s.id_ for s in language.spans(doc, [TOPIC_LABEL]))
-    mentioned = unique(LABEL_QUESTIONS[s.label_] for s in language.spans(doc, LABEL_QUESTIONS))
-    candidates = named or mentioned
+    candidates = answers.questions_named(doc) or answers.questions_mentioned(doc)
     value_doc = language.parse(without_topic_words(doc))
     readings = {}
     for question in candidates:

@@ -327,9 +327,12 @@ def assess(doc: Doc) -> Assessment:
     result.mentions_symptom = bool(signs) or bool(part_ids & SYMPTOM_PARTS) or (
         bool(part_ids & COMMON_PARTS) and bool(part_ids & QUALIFIER_PARTS)
     )
+    # "she was fine this morning" is news of a change: a longer NOW phrase hides the calm one inside it
+    news = [s for s in all_spans if s.label_ == NOW and s.id_ != NOT_MEANT]
     calm_spans = [
         s for s in all_spans
         if s.label_ == CALM
+        and not any(_contains(n, s) for n in news)
         and not _names_a_year_not_past(s)
         and not _overlaps_any(s, [o for o in signal_spans if not _contains(s, o)])
         and not _is_negated(s, layout, ignored_negations)

@@ -539,3 +539,53 @@ def test_the_best_goal_reading_is_the_same_in_every_process():
                              cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))), check=True)
         seen.add(out.stdout.strip().splitlines()[-1])
     assert seen == {"both False"}
+
+
+# Words and rules added after held-out round 13 (our own sentences).
+@pytest.mark.parametrize("slot, text, expected", [
+    ("symptoms_affect_daily_life", "dont no if its the illness or my age", U),
+    ("growth_size", "the report calls them subcentimeter", "small"),
+    ("growth_size", "we were never told if they were large", U),
+    ("growth_size", "a mix of big and small ones", U),
+    ("treatment_response", "nothing's started, it is all still being planned", "not_started"),
+    ("hormone_receptor_status", "still waiting for the results from the lab", U),
+    ("earlier_breast_cancer", "mine was stage 4 right from the start", "no"),
+    ("daily_activity", "she can dress and feed herself, that is about it", "up_and_about"),
+    ("daily_activity", "desk work is ok for me, just no heavy lifting", "light_activity"),
+    ("other_health_conditions", "nothing else is wrong with her", "no"),
+    ("surgery_considered", "no one has mentioned it at all", "no"),
+    ("complete_removal_likely", "the surgeon said it is too near the nerve", "no"),
+    ("main_goal", "keeping it from spreading again for the longest time", "long_term_control"),
+    ("years_to_metastasis", "between 4 and 5 years", 4.5),
+    ("age_65_or_older", "not over 65 - I turned 59 last month", "no"),
+])
+def test_words_added_after_round_13(slot, text, expected):
+    assert interpret(slot, text, "inform") == expected
+
+
+@pytest.mark.parametrize("slot, text, others", [
+    ("tumor_grade", "grade 1 or 2, I honestly can't remember", ("low", "intermediate")),
+    ("hormone_receptor_status", "they said positive and also negative, I really don't know", ("er_positive", "er_negative")),
+])
+def test_a_reply_torn_between_answers_that_says_it_is_unsure_offers_not_sure_first(slot, text, others):
+    reading = answers.read(slot, text, "inform")
+    assert (reading.value, reading.sure, reading.others) == (U, False, others)
+
+
+@pytest.mark.parametrize("slot, text, best", [
+    ("growth_count", "one in the liver and a couple in my ribs", "three_to_five"),
+    # the frame denies its own clause only; what follows the comma is read as said
+    ("complete_removal_likely", "it isn't that they don't think so, they said they'd take it all", "yes"),
+])
+def test_a_pair_counts_two_and_a_denied_frame_covers_its_clause_only(slot, text, best):
+    reading = answers.read(slot, text, "inform")
+    assert (reading.value, reading.sure) == (best, False)
+
+
+@pytest.mark.parametrize("slot, text, expected", [
+    ("hormone_receptor_status", "ER negative actually", True),
+    ("tumor_grade", "actually I'm 64", False),
+    ("tumor_grade", "that's wrong", False),
+])
+def test_only_about_tells_an_answer_to_the_open_question_from_one_about_another(slot, text, expected):
+    assert answers.only_about(slot, text) is expected

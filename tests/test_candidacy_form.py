@@ -677,11 +677,13 @@ def test_firm_digressions_and_warning_signs_never_become_answers(intent, domain,
 
 
 @pytest.mark.parametrize("text, stored", [
-    ("actually it's grade 3", {}),
     ("sorry, I got that wrong about surgery", {}),
+    ("actually I'm 64", {}),
     ("it's grade 3", {"tumor_grade": "high"}),
+    # a correction word, but the words answer the open question and no other one
+    ("actually it's grade 3", {"tumor_grade": "high"}),
 ])
-def test_change_answer_is_a_digression_only_when_it_sounds_like_a_correction(text, stored, domain, make_tracker, run_action):
+def test_change_answer_is_a_digression_only_when_it_sounds_like_a_correction_of_another_answer(text, stored, domain, make_tracker, run_action):
     tracker = make_tracker(
         text=text, intent="change_answer", confidence=0.97,
         requested_slot="tumor_grade", slots=answered_before("tumor_grade", domain, {}),

@@ -194,6 +194,20 @@ RED_FLAGS = {
 }
 # Whose, when, how: a sign that stays a warning though someone else or a question is near.
 KEPT_IN_CONTEXT = [
+    # Our own sentences for signs held-out round 17 missed: pain scored worse, "another"
+    # fit, a swollen blue arm, blood in the pee or the sick, someone "fine this morning"
+    # and now not (a change, not a sign that settled), too weak to lift the head, many
+    # bouts of diarrhoea, not responding.
+    ("my back pain went from a 2 to an 8 overnight", "back_pain"),
+    ("he's had another fit just now", "seizure"),
+    ("my arm with the picc line has swollen up and looks blue", "blood_clot"),
+    ("my pee is bright red with clots in it", "bleeding"),
+    ("I vomited and it was full of blood", "bleeding"),
+    ("he doesn't know where he is, he was fine this morning", "high_calcium"),
+    ("he can't lift his head off the pillow today", "general"),
+    ("diarrhoea 8 times today and I feel faint", "general"),
+    ("mum isn't responding properly to me", "general"),
+    ("I keep thinking my family would be better off without me", "general"),
     # Our own sentences for signs held-out round 14 missed: plain words for lack of oxygen,
     # jaundice told by its colours, fluids not staying down, a swollen calf.
     ("his lips have gone blue and he's breathing very fast", "breathing"),
@@ -315,6 +329,15 @@ def test_detect_reads_context_that_keeps_a_warning(nlp, text, kind):
 # --- detect(): calm look-alikes -----------------------------------------------------------
 
 CALM = [
+    # Our own sentences for the false alarms of round 17: a vague registrar, a late
+    # husband, the carer who looks after the patient, a warned side effect that never
+    # came, an idiom. ("I keep thinking my bones might snap" still warns: "keep thinking"
+    # also opens thoughts that must warn, see KEPT_IN_CONTEXT.)
+    "the registrar was a bit vague about timings",
+    "my late husband had jaundice at the end",
+    "my partner, who looks after me, has a temperature today",
+    "they said bleeding could happen on this drug, so far there has been none",
+    "I've been breaking my neck to get everything done",
     # Our own sentences for the false alarms of round 16: a friend from work, a partner's
     # flu with "the answers are about me", a vague doctor (not a vague person).
     "a mate at work is off with a raging fever",
