@@ -164,10 +164,20 @@ def yes_no_reader(yes_labels: Sequence[str], no_labels: Sequence[str] = ()) -> R
     def read(doc: Doc, intent: Optional[str]) -> Optional[str]:
         topic = [*yes_labels, *no_labels]
         if says_unsure(doc, topic) or any(s.id_ == UNSURE for s in language.spans(doc, topic)):
-            return UNSURE
+            # "Yes, she had an op ... she's not sure what stage": the plain answer leads; checked
+            leading = opening_yes_or_no(doc)
+            return doubtful(leading, UNSURE) if leading else UNSURE
         return polar_reading(doc, yes_labels, no_labels) or classifier_only(intent_reading(intent), doc)
 
     return read
+
+
+def opening_yes_or_no(doc: Doc) -> Optional[str]:
+    """ "Yes, ..." or "No, ...": the plain answer a reply opens with, if any."""
+    first = [s for s in language.spans(doc, ["YES", "NO"]) if s.start == 0]
+    if not first or len(doc) <= first[0].end or doc[first[0].end].norm_ not in {",", ".", "-", "!", ";"}:
+        return None
+    return _vote(first[0])
 
 
 def choice_reader(label: str, negated_means: Optional[Dict[str, str]] = None, polar: Optional[Dict[str, str]] = None) -> Reader:
@@ -404,6 +414,13 @@ AGE_TO_COME_WORDS = frozenset({"turning", "be", "next", "soon"})
 AGE_IN_A_WHILE = re.compile(r"\bin (?:a |an |\d+ |a few |few |two |three |six )?(?:days?|weeks?|months?)\b(?! ago)")
 
 
+# "3 years off 65", "a year short of 65", "two years to go till 65": younger than 65.
+SHORT_OF_65 = re.compile(
+    r"\b(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a few|a couple of)\s+(?:years?|yrs?|months?)\s+"
+    r"(?:off|short of|away from|before|to go (?:to|till|until|before)|until|till)\s+(?:65|sixty[- ]?five)\b"
+)
+
+
 def read_age_65_or_older(doc: Doc, intent: Optional[str]) -> Any:
     groups = language.spans(doc, ["AGE_GROUP"])
     stated_group = single([s.id_ for s in groups if not language.is_negated(s)])
@@ -420,6 +437,8 @@ def read_age_65_or_older(doc: Doc, intent: Optional[str]) -> Any:
     birth_years = [n for n in stated if today.year - high <= n <= today.year - low]
     if len(birth_years) == 1:
         return age_from_birth_year(birth_years[0], today)
+    if SHORT_OF_65.search(doc.text.lower()):
+        return doubtful("no")  # "3 years off 65": worked out, checked
     ages = [n for n in stated if low <= n <= high]
     if ages and says_age_to_come(doc):
         return doubtful(*["yes" if age - 1 >= 65 else "no" for age in ages])
@@ -435,8 +454,13 @@ def read_age_65_or_older(doc: Doc, intent: Optional[str]) -> Any:
 def read_main_goal(doc: Doc, intent: Optional[str]) -> Optional[str]:
     # in order of mention: the best reading of "a bit of both, the pain is bad" must not
     # depend on how Python orders a set from one process to the next
-    goals = language.ids(language.spans(doc, ["GOAL"]))
+    found = language.spans(doc, ["GOAL"])
+    goals = language.ids(found)
     if {"symptom_relief", "long_term_control"} <= set(goals):
+        # "I haven't got symptoms so it's about control": the goal not denied; checked
+        plain = language.ids([s for s in found if not language.is_negated(s)])
+        if len(plain) == 1 and plain[0] in ("symptom_relief", "long_term_control"):
+            return doubtful(plain[0], "both")
         return "both"
     if goals:
         return single(goals)
@@ -674,6 +698,21 @@ def hedged(doc: Doc) -> bool:
     return bool(language.spans(doc, ["HEDGE"]))
 
 
+# Words of a plain "I am not sure" (not "we didn't know men got this", "kept it to myself").
+SAYS_NOT_SURE = frozenset({"sure", "unsure", "clue", "idea", "remember", "hard"})
+
+
+def unsure_beside(doc: Doc) -> bool:
+    """ "one report says small ..., I'm not sure what they'd say now": a clear reading with
+    "not sure" about it elsewhere in the reply (not a phrase an answer's words hold)."""
+    answer_words = language.spans(doc, list(LABEL_QUESTIONS))
+    return any(
+        {t.norm_.lower() for t in s} & SAYS_NOT_SURE
+        and not any(w.start <= s.start and s.end <= w.end for w in answer_words)
+        for s in language.spans(doc, ["UNSURE"])
+    )
+
+
 def tells_a_change(doc: Doc) -> bool:
     """ "It used to be my back, now it's the liver": which part answers is easy to misread."""
     return bool(language.spans(doc, ["CHANGE"]))
@@ -760,7 +799,7 @@ def read(slot: str, text: str, intent: Optional[str] = None) -> Reading:
         return doubtful(UNSURE, *[v for v in (reading.value, *reading.others) if not is_unsure(v)])
     if reading.value is None or is_unsure(reading.value) or not reading.sure:
         return reading
-    if hedged(doc) or double_negative(doc) or change or long_reply(doc):
+    if hedged(doc) or unsure_beside(doc) or double_negative(doc) or change or long_reply(doc):
         return doubtful(reading.value, UNSURE)
     return reading
 

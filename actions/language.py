@@ -23,8 +23,10 @@ QUESTION_OPENERS = frozenset(
     }
 )
 CLAUSE_BREAKS = frozenset(
-    {".", ",", ";", ":", "!", "?", "but", "although", "though", "however", "except", "because"}
+    {".", ",", ";", ":", "!", "?", "but", "although", "though", "however", "except", "because", "cos", "coz", "cuz"}
 )
+# "so" opens a new clause before these: "I haven't got symptoms so it's about control".
+SO_OPENS_A_CLAUSE_BEFORE = frozenset({"i", "it", "its", "that", "we", "they", "she", "he", "now", "then", "there", "my"})
 # "not" right before one of these adds rather than denies: "not only the bones".
 NOT_LIMITING = frozenset({"only", "just", "merely"})
 # "no" right before one of these is the answer "no", not a negation of what follows:
@@ -89,10 +91,15 @@ def _clause_before(span: Span) -> List:
     """The tokens before the span in its clause, nearest first."""
     before = []
     for token in reversed(span.doc[: span.start]):
-        if token.norm_.lower() in CLAUSE_BREAKS:
+        if token.norm_.lower() in CLAUSE_BREAKS or _so_opens_a_clause(token):
             break
         before.append(token)
     return before
+
+
+def _so_opens_a_clause(token) -> bool:
+    following = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+    return token.norm_.lower() == "so" and following is not None and following.norm_.lower() in SO_OPENS_A_CLAUSE_BEFORE
 
 
 def is_negated(span: Span) -> bool:

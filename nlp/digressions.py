@@ -28,12 +28,20 @@ from nlp.intent_ranking import replace_intent
 CUE_LABEL = "DIGRESSION_CUE"
 CUES_PATH = Path(__file__).resolve().parent / "digression_cues.yml"
 # The requests that have cue words listed.
-CHECKED_INTENTS = frozenset(yaml.safe_load(CUES_PATH.read_text(encoding="utf-8"))[CUE_LABEL])
+# Body words that hold a cue ("my back"); the same id as actions/language.NOT_MEANT.
+NOT_MEANT = "not_meant"
+CHECKED_INTENTS = frozenset(yaml.safe_load(CUES_PATH.read_text(encoding="utf-8"))[CUE_LABEL]) - {NOT_MEANT}
 
 
 def cued_intents(doc: Doc) -> set:
-    """The requests whose cue words the message contains."""
-    return {span.id_ for span in doc.spans[ANSWER_SPANS_KEY] if span.label_ == CUE_LABEL}
+    """The requests whose cue words the message contains, but not inside body words ("my back")."""
+    cues = [span for span in doc.spans[ANSWER_SPANS_KEY] if span.label_ == CUE_LABEL]
+    body_words = [span for span in cues if span.id_ == NOT_MEANT]
+    return {
+        span.id_
+        for span in cues
+        if span.id_ != NOT_MEANT and not any(w.start <= span.start and span.end <= w.end for w in body_words)
+    }
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

@@ -589,3 +589,40 @@ def test_a_pair_counts_two_and_a_denied_frame_covers_its_clause_only(slot, text,
 ])
 def test_only_about_tells_an_answer_to_the_open_question_from_one_about_another(slot, text, expected):
     assert answers.only_about(slot, text) is expected
+
+
+# Words and rules added after held-out round 14 (our own sentences).
+@pytest.mark.parametrize("slot, text, expected", [
+    ("symptoms_affect_daily_life", "yeah it is, cant sleep cos of the ache in my hip", "yes"),
+    ("symptom_areas", "the liver, it aches just under my ribs on the right", ["liver"]),
+    ("symptom_areas", "some in the stomach lining", ["other"]),
+    ("spread_extent", "three spots, all of them in the lung, both in the lung anyway", "one_area"),
+    ("treatment_response", "no significant changes since the last one", "stable"),
+    ("tumor_grade", "nobody ever mentioned it", U),
+    ("earlier_breast_cancer", "the breast one and the bone one were found at the same time", "no"),
+    ("daily_activity", "ECOG zero on the letter", "fully_active"),
+    ("surgery_considered", "they never said anything about an operation", "no"),
+    ("complete_removal_likely", "not impossible, the surgeon thinks she can clear it", "yes"),
+    ("main_goal", "I can't decide, we want different things", U),
+])
+def test_words_added_after_round_14(slot, text, expected):
+    assert interpret(slot, text, "inform") == expected
+
+
+@pytest.mark.parametrize("slot, text, best", [
+    # a plain "yes" leads; "not sure" about something else follows: checked, yes first
+    ("earlier_breast_cancer", "Yes, in 2011, but I'm not sure which stage it was", "yes"),
+    # "not sure" beside a clear reading: checked
+    ("growth_size", "small on the first scan, but I'm not sure what the last one said", "small"),
+    # a goal named with the other one denied: checked, the one not denied first
+    ("main_goal", "I don't have any pain so it's about keeping it under control for longer", "long_term_control"),
+    ("age_65_or_older", "I'm two years short of 65", "no"),
+])
+def test_readings_found_by_round_14_are_checked(slot, text, best):
+    reading = answers.read(slot, text, "inform")
+    assert (reading.value, reading.sure) == (best, False)
+
+
+@pytest.mark.parametrize("text", ["we didn't know men could get it, he's ER positive", "I kept it to myself, ER positive"])
+def test_not_knowing_something_else_is_no_doubt_about_the_answer(text):
+    assert answers.read("hormone_receptor_status", text, "inform") == answers.Reading("er_positive")

@@ -48,6 +48,8 @@ def test_every_training_example_of_a_request_has_its_cue_words(nlp, intent):
         ("EVERYTHING AS NORMAL", "delete_my_answers"),
         ("No previous history.", "go_back"),
         ("the same as ever", "start_again"),
+        # "back" in a body word is no request to go back
+        ("it's the pain in my back i want eased", "go_back"),
     ],
 )
 def test_a_request_without_its_words_gives_way_to_the_next_intent(nlp, text, classified):
@@ -93,3 +95,12 @@ def test_it_runs_after_the_classifiers_it_corrects():
     pipeline = [step["name"] for step in yaml.safe_load(open("config.yml", encoding="utf-8"))["pipeline"]]
     here = pipeline.index("nlp.digressions.RequestNeedsItsWords")
     assert pipeline.index("DIETClassifier") < here and pipeline.index("FallbackClassifier") < here
+
+
+@pytest.mark.parametrize("text, cued", [
+    ("the pain in my lower back", set()),
+    ("go back to the pain question", {"go_back"}),
+    ("go back, my back answer was wrong", {"go_back"}),
+])
+def test_a_cue_inside_a_body_word_does_not_count(nlp, text, cued):
+    assert digressions.cued_intents(nlp(text.lower())) == cued

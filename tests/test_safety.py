@@ -208,6 +208,16 @@ KEPT_IN_CONTEXT = [
     ("diarrhoea 8 times today and I feel faint", "general"),
     ("mum isn't responding properly to me", "general"),
     ("I keep thinking my family would be better off without me", "general"),
+    # ... and signs round 18 missed: typos, breathless "more than usual", breath not
+    # coming back, words lost, confused about where she is, a fit somewhere, 99.8 F on a
+    # targeted drug.
+    ("an acident with my bowels today and both legz tingling", "spinal_cord"),
+    ("my breathing is much worse than usual tonight", "breathing"),
+    ("walked to the door and can't get my breath back", "breathing"),
+    ("he keeps losing words since lunch", "general"),
+    ("she is confused about where she is this evening", "general"),
+    ("he had a fit at the bus stop", "seizure"),
+    ("99.7 F this evening and I'm on palbociclib", "fever"),
     # Our own sentences for signs held-out round 14 missed: plain words for lack of oxygen,
     # jaundice told by its colours, fluids not staying down, a swollen calf.
     ("his lips have gone blue and he's breathing very fast", "breathing"),
@@ -338,6 +348,14 @@ CALM = [
     "my partner, who looks after me, has a temperature today",
     "they said bleeding could happen on this drug, so far there has been none",
     "I've been breaking my neck to get everything done",
+    # ... and round 18's: "not the patient", "the one with breast cancer", a baby, an
+    # anxious "I'll", a worry about one day with "fine for now", a fit of giggles.
+    "my dad has a bad headache and keeps being sick, he's not the patient",
+    "my husband's calf is swollen, I'm the one with breast cancer",
+    "our baby has a temperature of 38.5",
+    "I'm anxious I'll get a blood clot on the plane",
+    "I worry my back might break one day, it's fine for now",
+    "we had a fit of giggles at the clinic today",
     # Our own sentences for the false alarms of round 16: a friend from work, a partner's
     # flu with "the answers are about me", a vague doctor (not a vague person).
     "a mate at work is off with a raging fever",
