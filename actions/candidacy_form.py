@@ -128,18 +128,34 @@ def read_reply(slot: Text, tracker: Tracker) -> Dict[Text, Any]:
     return stored(slot, reading)
 
 
-def answer_beside_warning(slot: Text, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-    """A warning sign typed with a clear answer to the open question ("yes, and since
-    this morning my legs are numb"): the warning comes first (the rules send it), and a
-    sure reading is kept as well, so the person need not type it again. Anything less
-    than sure is left for when the questions go on."""
+def answer_beside_pause(slot: Text, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    """A message that pauses the questions and also answers the open one clearly: a warning
+    sign ("yes, and since this morning my legs are numb") or a fear ("no pain at all, just
+    worried about the scans"). The warning or the support comes first (the rules send it),
+    and a sure reading is kept as well, so the person need not type it again. Anything
+    less than sure is left for when the questions go on."""
     if tracker.get_slot(REQUESTED_SLOT) != slot or confirmations.pending_for(slot, tracker):
         return {}
     reading = answers.read(slot, (tracker.latest_message or {}).get("text") or "")
     if not reading.sure or answers.is_unsure(reading.value) or not is_valid(slot, reading.value, domain):
         return {}
-    # not remembered as "noted": the warning pauses the questions, and "go on" would say it again
+    # not remembered as "noted": the pause stops the questions, and "go on" would say it again
     return {slot: reading.value, settings.CONFIRM_SLOT: None, settings.NOTED_SLOT: None}
+
+
+def answer_kept_beside_pause(tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    """answer_beside_pause for the open question, when the questions are on."""
+    question = tracker.get_slot(REQUESTED_SLOT)
+    if tracker.active_loop_name != settings.FORM_NAME or question not in ANSWER_SLOTS:
+        return {}
+    return answer_beside_pause(question, tracker, domain)
+
+
+def pauses_and_keeps_the_answer(message: Dict[Text, Any]) -> bool:
+    """A warning sign, or a fear the classifier is sure of: the rules pause the questions,
+    and the action that answers it keeps a clear answer typed in the same message."""
+    intent = (message.get("intent") or {}).get("name")
+    return intent == settings.URGENT_INTENT or confident_intent(message) in settings.PAUSES_THAT_KEEP_AN_ANSWER
 
 
 def is_valid(slot: Text, value: Any, domain: DomainDict) -> bool:

@@ -5,7 +5,7 @@ sign in a `red_flag` entity. This action says utter_urgent_<kind> (utter_urgent_
 when the kind is missing or has no response in the domain), then utter_urgent_resume.
 Every answer given so far is kept, and the rules pause the questions
 (data/rules/safety.yml). When the message also answers the open question clearly, that
-answer is kept too and said back after the warning (candidacy_form.answer_beside_warning).
+answer is kept too and said back after the warning (candidacy_form.answer_beside_pause).
 No wording lives here; it is all in domain.yml.
 """
 from typing import Any, Dict, List, Optional, Text
@@ -51,17 +51,9 @@ class ActionUrgentWarning(Action):
     ) -> List[EventType]:
         kind = red_flag_kind(tracker.latest_message or {})
         dispatcher.utter_message(response=warning_for(kind, domain))
-        kept = answer_kept(tracker, domain)
+        kept = candidacy_form.answer_kept_beside_pause(tracker, domain)
         question = tracker.get_slot(REQUESTED_SLOT)
         if question in kept:
             confirmations.say_noted(question, kept[question], dispatcher)
         dispatcher.utter_message(response=RESUME)
         return [SlotSet(slot, value) for slot, value in kept.items()]
-
-
-def answer_kept(tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-    """The open question's answer in the same message, when the questions are on."""
-    question = tracker.get_slot(REQUESTED_SLOT)
-    if tracker.active_loop_name != settings.FORM_NAME or question not in candidacy_form.ANSWER_SLOTS:
-        return {}
-    return candidacy_form.answer_beside_warning(question, tracker, domain)

@@ -41,6 +41,9 @@ DIGRESSION_MIN_CONFIDENCE = 0.6
 
 # A described warning sign is never read as an answer, at any confidence.
 URGENT_INTENT = "urgent_symptom"
+# Firm digressions whose action keeps a clear answer typed in the same message
+# (besides the warning itself): "no pain at all, just worried about the scans".
+PAUSES_THAT_KEEP_AN_ANSWER = frozenset({"feeling_scared"})
 
 # A reading that is not sure waits here for the person to confirm it; the question
 # last stored from free text (and said back) is remembered for one turn, so that

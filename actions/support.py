@@ -1,14 +1,16 @@
-"""Support when someone is scared, and a route to a person, from deployment.yml."""
+"""Support when someone is scared (keeping an answer typed with the fear), and a route to a
+person, from deployment.yml."""
 from functools import lru_cache
 from typing import Dict, List, Text
 
 import yaml
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
-from actions import settings
+from actions import candidacy_form, confirmations, settings
 
 
 @lru_cache(maxsize=2)
@@ -30,7 +32,12 @@ class ActionOfferSupport(Action):
         dispatcher.utter_message(
             response="utter_support", nurse_line=contacts["nurse_line"], support_line=contacts["support_line"]
         )
-        return []
+        # "no pain at all, just worried about the scans": the answer is kept beside the support
+        kept = candidacy_form.answer_kept_beside_pause(tracker, domain)
+        question = tracker.get_slot(REQUESTED_SLOT)
+        if question in kept:
+            confirmations.say_noted(question, kept[question], dispatcher)
+        return [SlotSet(slot, value) for slot, value in kept.items()]
 
 
 class ActionTalkToPerson(Action):

@@ -297,10 +297,12 @@ async def measure_capture(agent: Any, heldout_set: Dict[str, Any], undeclared_en
                 latest_action_name="action_listen",
             )
             warned = intent.get("name") == settings.URGENT_INTENT
-            # A warning sign goes to the warning, and a sure answer in the same message is
-            # kept too (action_urgent_warning); anything else is read by the form.
-            if warned:
-                reply = candidacy_form.answer_beside_warning(slot, tracker, domain)
+            # A warning sign goes to the warning, a fear to the support offer, and a sure
+            # answer in the same message is kept too (action_urgent_warning,
+            # action_offer_support); anything else is read by the form.
+            paused = candidacy_form.pauses_and_keeps_the_answer(message)
+            if paused:
+                reply = candidacy_form.answer_beside_pause(slot, tracker, domain)
             else:
                 reply = candidacy_form.read_reply(slot, tracker)
             # read_reply leaves a digression to the rules by extracting nothing at all.

@@ -13,7 +13,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
-from actions import answers, settings
+from actions import answers, candidacy_form, settings
 from actions.candidacy_form import ANSWER_SLOTS, FOLLOW_UPS, ActionResetAnswers, ValidateCandidacyForm
 from content_tools.checks import payload_as_sent
 
@@ -931,3 +931,15 @@ def test_a_carer_typing_an_answer_is_read_as_one(text, slot, stored, domain, mak
     )
     events, _ = run_action(ValidateCandidacyForm(), tracker)
     assert answer_events(events) == stored
+
+
+@pytest.mark.parametrize("intent, confidence, keeps", [
+    ("urgent_symptom", 0.3, True),  # a warning sign at any confidence
+    ("feeling_scared", 0.9, True),
+    ("feeling_scared", 0.4, False),  # not sure of the fear: the form reads the reply as usual
+    ("talk_to_person", 0.9, False),
+    ("inform", 0.99, False),
+])
+def test_which_pauses_keep_a_clear_answer_typed_with_them(intent, confidence, keeps):
+    message = {"text": "no", "intent": {"name": intent, "confidence": confidence}}
+    assert candidacy_form.pauses_and_keeps_the_answer(message) is keeps

@@ -55,3 +55,31 @@ def test_talk_to_person_gives_the_contact_route(make_tracker, run_action, sent, 
     assert sent.responses(dispatcher) == ["utter_talk_to_person"]
     assert dispatcher.messages[0]["contact_route"] == "our helpdesk"
     assert events == []
+
+
+def slot_events(events) -> dict:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def test_support_keeps_a_clear_answer_typed_with_the_fear_and_says_it_back_after_it(make_tracker, run_action, sent):
+    tracker = make_tracker(
+        text="no pain at all, just scared about the next scan", intent="feeling_scared", confidence=0.97,
+        requested_slot="symptoms_affect_daily_life",
+    )
+    events, dispatcher = run_action(ActionOfferSupport(), tracker)
+    assert sent.responses(dispatcher) == ["utter_support", "utter_noted"]
+    # not remembered as noted: "go on" must not say it back a second time
+    assert slot_events(events) == {"symptoms_affect_daily_life": "no", "answer_to_confirm": None, "answer_noted": None}
+
+
+@pytest.mark.parametrize("text, requested_slot, form_active", [
+    ("I think no pain, just scared about the scan", "symptoms_affect_daily_life", True),  # hedged: asked again
+    ("not sure, and I'm so scared", "symptoms_affect_daily_life", True),  # not sure is not kept
+    ("I'm scared", "symptoms_affect_daily_life", True),  # no answer at all
+    ("no pain at all, just scared", "symptoms_affect_daily_life", False),  # the questions are not on
+])
+def test_support_keeps_nothing_that_is_not_a_sure_answer_to_an_open_question(make_tracker, run_action, sent, text, requested_slot, form_active):
+    tracker = make_tracker(text=text, intent="feeling_scared", requested_slot=requested_slot, form_active=form_active)
+    events, dispatcher = run_action(ActionOfferSupport(), tracker)
+    assert slot_events(events) == {}
+    assert sent.responses(dispatcher) == ["utter_support"]

@@ -136,3 +136,18 @@ def test_a_reply_not_understood_that_names_a_body_part_also_gives_the_urgent_lin
     bot = servers.send(sender, "my hip is funny")
     assert "didn't catch that" in texts(bot)
     assert "new or getting worse" in texts(bot)
+
+
+def test_a_fear_typed_with_an_answer_gets_support_first_and_the_answer_is_kept(servers):
+    sender = f"e2e-{uuid.uuid4().hex}"
+    servers.send(sender, "hello")
+    servers.send(sender, "/start_questions")
+    assert open_question(servers, sender) == "symptoms_affect_daily_life"
+    bot = servers.send(sender, "no pain at all, just scared about the scans")
+    said = texts(bot)
+    slots = servers.tracker(sender)["slots"]
+    assert slots["symptoms_affect_daily_life"] == "no"
+    assert said.index("You do not have to go on now") < said.index("Noted:")
+    # the questions pause; "go on" brings the next question, not the one answered
+    servers.send(sender, "go on")
+    assert open_question(servers, sender) == "spread_extent"
