@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from actions import language, settings
@@ -224,7 +224,9 @@ NODE_WORDS = frozenset({"lymph", "nodes", "node", "glands", "gland"})
 
 
 def read_symptom_areas(doc: Doc, intent: Optional[str]) -> Optional[List[str]]:
-    if says_unsure(doc) and not language.spans(doc, ["BODY_SITE"]):
+    named = language.spans(doc, ["BODY_SITE"])
+    if says_unsure(doc) and all(language.is_doubted(s) for s in named):
+        # "not sure if it's the liver or the lungs"
         return [UNSURE]
     sites = filter_spans(language.spans(doc, ["BODY_SITE"]))
     if any(s.id_ == "other" and set(s.text.lower().split()) & NODE_WORDS for s in sites):
@@ -382,6 +384,25 @@ def birth_dates(text: str) -> List[datetime.date]:
         except ValueError:
             continue  # "31/12" read month-first is no date
     return list(dict.fromkeys(dates))
+
+
+def two_dates(text: str) -> Optional[Tuple[datetime.date, datetime.date]]:
+    """Two different full dates in a reply. Two numeric dates are read the same way round
+    (day first, as most of our readers write; month first when day first is no date)."""
+    numeric = NUMERIC_DATE.findall(text.lower())
+    if len(numeric) == 2:
+        for day_first in (True, False):
+            try:
+                dates = [
+                    datetime.date(int(y), int(b), int(a)) if day_first else datetime.date(int(y), int(a), int(b))
+                    for a, b, y in numeric
+                ]
+            except ValueError:
+                continue
+            return (dates[0], dates[1]) if dates[0] != dates[1] else None
+        return None
+    dates = birth_dates(text)
+    return (dates[0], dates[1]) if len(dates) == 2 else None
 
 
 def age_on(born: datetime.date, today: datetime.date) -> int:
@@ -586,12 +607,11 @@ def read_hormone_receptor_status(doc: Doc, intent: Optional[str]) -> Optional[st
 AGE_WHEN_DIAGNOSED = (18, 100)
 
 
-def years_and_months(doc: Doc) -> Optional[float]:
+def years_and_months(doc: Doc, timed: Sequence[Tuple[Span, float]]) -> Optional[float]:
     """ "8 years 6 months", "3 years and 4 months": one span of time said in two parts."""
-    parts = [(span, language.duration_in_years(span)) for span in language.spans(doc, ["DURATION"])]
-    if len(parts) != 2 or None in (parts[0][1], parts[1][1]):
+    if len(timed) != 2:
         return None
-    (first, years), (second, months) = parts
+    (first, years), (second, months) = timed
     between = {t.norm_.lower() for t in doc[first.end : second.start]}
     if years >= 1 and years == int(years) and months < 1 and between <= {"and", ","}:
         return round(years + months, 2)
@@ -599,17 +619,25 @@ def years_and_months(doc: Doc) -> Optional[float]:
 
 
 def read_years_to_metastasis(doc: Doc, intent: Optional[str]):
-    durations = [language.duration_in_years(s) for s in language.spans(doc, ["DURATION"])]
-    durations = [d for d in durations if d is not None]
-    in_two_parts = years_and_months(doc)
+    # each span of time read once, with its length in years
+    timed = [(s, years) for s in language.spans(doc, ["DURATION"]) if (years := language.duration_in_years(s)) is not None]
+    in_two_parts = years_and_months(doc, timed)
     if in_two_parts is not None:
         return doubtful(in_two_parts)  # added up: check it
+    durations = [years for _, years in timed]
     if len(durations) == 1:
         return durations[0]
     if durations:
+        if any(t.norm_.lower() in CONCLUSION_MARKERS for t in doc[: timed[-1][0].start]):
+            # "six months after chemo, which was six months after diagnosis, so about a year"
+            return doubtful(durations[-1], *durations[:-1])
         return doubtful(*durations)
     if says_unsure(doc):
         return UNSURE
+    dates = two_dates(doc.text)
+    if dates:
+        # "diagnosed 15/03/2012, mets confirmed 15/03/2018": worked out to the half year; checked
+        return doubtful(round(abs((dates[1] - dates[0]).days) / 365.25 * 2) / 2)
     from_months = years_between_months(doc.text)
     if from_months is not None and from_months > 0:
         return doubtful(from_months)  # worked out: check it
@@ -736,6 +764,27 @@ def reading_after_change(slot: str, doc: Doc) -> Optional[Reading]:
     return None
 
 
+# "no wait", "sorry, no", "hang on", "I mean": the person corrects what they just typed.
+SELF_CORRECTION = re.compile(
+    r"\b(?:no,?\s+wait|wait,?\s+no|no,?\s+sorry|sorry,?\s+no|no,?\s+hang on|hang on|no\s+no|"
+    r"scratch that|i mean|i mixed (?:it|them) up|i misread|wait,?\s+actually|no\W+wait|"
+    r"i (?:almost |nearly )?forgot)\b",
+    re.IGNORECASE,
+)
+
+
+def reading_after_self_correction(slot: str, text: str) -> Optional[Reading]:
+    """The reading of what follows the last self-correction, when it gives a definite answer."""
+    markers = list(SELF_CORRECTION.finditer(text))
+    ends = [m.start() for m in markers[1:]] + [len(text)]
+    for marker, end in reversed(list(zip(markers, ends))):
+        # up to the next correction: "yes I did ..., I almost forgot"
+        later = as_reading(READERS[slot](language.parse(text[marker.end():end].lstrip(" ,.;:!-")), None))
+        if later.value is not None and not is_unsure(later.value):
+            return later
+    return None
+
+
 def long_reply(doc: Doc) -> bool:
     """A long story with the answer somewhere in it: read, then checked."""
     return sum(1 for token in doc if token.is_alpha) > LONGEST_STORY_READ_AT_ONCE
@@ -787,6 +836,11 @@ def read(slot: str, text: str, intent: Optional[str] = None) -> Reading:
         inner = as_reading(READERS[slot](language.parse(denied), None))
         if inner.value in FLIPPED:
             return doubtful(FLIPPED[inner.value], inner.value)
+    corrected = reading_after_self_correction(slot, text)
+    if corrected is not None:
+        # "Grade 3, no sorry, grade 2": what follows the last correction is meant; checked
+        earlier = [reading.value] if reading.value not in (None, corrected.value) else []
+        return doubtful(corrected.value, *earlier, *corrected.others)
     change = tells_a_change(doc)
     if change:
         # "it shrank at first but now it's growing": what holds now comes last; checked

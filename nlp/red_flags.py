@@ -176,8 +176,8 @@ CALM_ONLY_FOR = {"neuropathy": frozenset({"spinal_cord"}), "chronic": frozenset(
 # A calm phrase in a later clause still refers back to the sign when it is a time in
 # the past ("I had a fit, years ago"), when the clause opens with it ("..., nothing
 # since") or with one of these words ("... but it went away").
-PRESENT_TENSE = frozenset({"is", "are", "am", "'s", "'re", "'m", "says", "feels", "keeps", "looks"})
-PAST_TENSE = frozenset({"had", "was", "were", "did"})
+PRESENT_TENSE = frozenset({"is", "are", "am", "'s", "'re", "'m", "says", "feels", "keeps", "looks", "running"})
+PAST_TENSE = frozenset({"had", "was", "were", "did", "finished"})
 REFERRING_OPENERS = frozenset({"it", "that", "this", "they", "which", "those", "these", "nothing", "none", "all"})
 
 NEGATION_CUES = frozenset({"no", "not", "never", "without", "none", "nothing", "nobody", "neither", "nor"})

@@ -626,3 +626,32 @@ def test_readings_found_by_round_14_are_checked(slot, text, best):
 @pytest.mark.parametrize("text", ["we didn't know men could get it, he's ER positive", "I kept it to myself, ER positive"])
 def test_not_knowing_something_else_is_no_doubt_about_the_answer(text):
     assert answers.read("hormone_receptor_status", text, "inform") == answers.Reading("er_positive")
+
+
+# A reply that corrects itself, and words added after held-out round 15 (our own sentences).
+@pytest.mark.parametrize("slot, text, best", [
+    ("tumor_grade", "grade 1, no sorry, grade 3", "high"),
+    ("growth_count", "one, no wait, two of them", "two"),
+    ("other_health_conditions", "no, wait, I forgot, I have diabetes", "yes"),
+    ("earlier_breast_cancer", "No, hang on, yes I did, in 2015, I nearly forgot", "yes"),
+    ("years_to_metastasis", "first found 01/06/2015, spread found 01/06/2019", 4.0),
+    ("years_to_metastasis", "a year after surgery, which was a year after diagnosis, so two years", 2.0),
+])
+def test_a_self_correction_two_dates_and_a_sum_after_so_are_read_and_checked(slot, text, best):
+    reading = answers.read(slot, text, "inform")
+    assert (reading.value, reading.sure) == (best, False)
+
+
+@pytest.mark.parametrize("slot, text, expected", [
+    ("symptom_areas", "not sure if it's the bones or the lungs", [U]),
+    ("earlier_breast_cancer", "no, it was a benign cyst", "no"),
+    ("earlier_breast_cancer", "si, in 2010 I had it", "yes"),
+    ("daily_activity", "i can do all i did before", "fully_active"),
+    ("daily_activity", "KPS 100 on my notes", "fully_active"),
+    ("surgery_considered", "radiotherapy yes, surgery no", "no"),
+    ("surgery_considered", "not yet, I will ask", "no"),
+    ("complete_removal_likely", "they won't know until they operate", U),
+    ("treatment_response", "slight increase since the last scan", "growing"),
+])
+def test_words_added_after_round_15(slot, text, expected):
+    assert interpret(slot, text, "inform") == expected

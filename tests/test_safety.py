@@ -218,6 +218,17 @@ KEPT_IN_CONTEXT = [
     ("she is confused about where she is this evening", "general"),
     ("he had a fit at the bus stop", "seizure"),
     ("99.7 F this evening and I'm on palbociclib", "fever"),
+    # ... and signs round 19 missed: blood in the pee or coming up, bleeding that keeps
+    # coming, sleeping upright for back pain, air not enough, suddenly very unwell, double
+    # vision with head pain, a temperature weeks after chemo ("finished" is another event).
+    ("blood in my pee this morning", "bleeding"),
+    ("blood comes up when she coughs", "bleeding"),
+    ("his gums are bleeding and it keeps coming", "bleeding"),
+    ("I'm sleeping sitting up in a chair because of my back", "back_pain"),
+    ("hard for me to take breath today, not enough air", "breathing"),
+    ("I feel suddenly very unwell tonight", "general"),
+    ("pain in head like never before and I see two of everything", "headache"),
+    ("running a temperature of 38.1, my last chemo finished 10 days ago", "fever"),
     # Our own sentences for signs held-out round 14 missed: plain words for lack of oxygen,
     # jaundice told by its colours, fluids not staying down, a swollen calf.
     ("his lips have gone blue and he's breathing very fast", "breathing"),
@@ -356,6 +367,15 @@ CALM = [
     "I'm anxious I'll get a blood clot on the plane",
     "I worry my back might break one day, it's fine for now",
     "we had a fit of giggles at the clinic today",
+    # ... and round 19's: numb for 20 years, a child's fever beside "I'm not ill", "my
+    # wife herself is fine", a daily worry, idioms, a nurse's "call if".
+    "numb spot on my shin for 20 years, checked, unchanged",
+    "my daughter has a temp of 38, I'm not ill",
+    "our son has a fever but my wife herself is fine",
+    "I worry every day about bleeding on these tablets",
+    "my mum would have a fit if she knew",
+    "spitting blood about the parking charges",
+    "the nurse said to call if my temp goes over 37.5",
     # Our own sentences for the false alarms of round 16: a friend from work, a partner's
     # flu with "the answers are about me", a vague doctor (not a vague person).
     "a mate at work is off with a raging fever",
