@@ -66,11 +66,16 @@ def says_unsure(doc: Doc, topic_labels: Sequence[str] = ()) -> bool:
     "Never mentioned" is not sure for most questions, but a plain "no" when the
     question is whether surgery was ever mentioned (SURGERY lists it).
     """
-    claimed = language.spans(doc, topic_labels) if topic_labels else []
-    return any(
-        not any(t.start <= span.start and span.end <= t.end for t in claimed)
-        for span in language.spans(doc, ["UNSURE"])
-    )
+    return bool(unclaimed_unsure_phrases(doc, topic_labels))
+
+
+def unclaimed_unsure_phrases(doc: Doc, labels: Sequence[str] = ()) -> List:
+    """The "unsure" phrases not inside a phrase of these labels."""
+    claimed = language.spans(doc, labels) if labels else []
+    return [
+        span for span in language.spans(doc, ["UNSURE"])
+        if not any(t.start <= span.start and span.end <= t.end for t in claimed)
+    ]
 
 
 def polar_reading(doc: Doc, yes_labels: Sequence[str] = (), no_labels: Sequence[str] = ()) -> Any:
@@ -228,7 +233,7 @@ def read_symptom_areas(doc: Doc, intent: Optional[str]) -> Optional[List[str]]:
     if says_unsure(doc) and all(language.is_doubted(s) for s in named):
         # "not sure if it's the liver or the lungs"
         return [UNSURE]
-    sites = filter_spans(language.spans(doc, ["BODY_SITE"]))
+    sites = filter_spans(named)
     if any(s.id_ == "other" and set(s.text.lower().split()) & NODE_WORDS for s in sites):
         # "the lymph nodes under my arm and up in my neck": the neck's nodes, not the spine
         sites = [s for s in sites if s.text.lower() != "neck"]
@@ -733,11 +738,9 @@ SAYS_NOT_SURE = frozenset({"sure", "unsure", "clue", "idea", "remember", "hard"}
 def unsure_beside(doc: Doc) -> bool:
     """ "one report says small ..., I'm not sure what they'd say now": a clear reading with
     "not sure" about it elsewhere in the reply (not a phrase an answer's words hold)."""
-    answer_words = language.spans(doc, list(LABEL_QUESTIONS))
     return any(
-        {t.norm_.lower() for t in s} & SAYS_NOT_SURE
-        and not any(w.start <= s.start and s.end <= w.end for w in answer_words)
-        for s in language.spans(doc, ["UNSURE"])
+        {t.norm_.lower() for t in span} & SAYS_NOT_SURE
+        for span in unclaimed_unsure_phrases(doc, list(LABEL_QUESTIONS))
     )
 
 

@@ -151,6 +151,15 @@ def answer_kept_beside_pause(tracker: Tracker, domain: DomainDict) -> Dict[Text,
     return answer_beside_pause(question, tracker, domain)
 
 
+def keep_answer_beside_pause(dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    """Stores the open question's sure answer typed with a warning or a fear, and says it back."""
+    kept = answer_kept_beside_pause(tracker, domain)
+    question = tracker.get_slot(REQUESTED_SLOT)
+    if question in kept:
+        confirmations.say_noted(question, kept[question], dispatcher)
+    return [SlotSet(slot, value) for slot, value in kept.items()]
+
+
 def pauses_and_keeps_the_answer(message: Dict[Text, Any]) -> bool:
     """A warning sign, or a fear the classifier is sure of: the rules pause the questions,
     and the action that answers it keeps a clear answer typed in the same message."""

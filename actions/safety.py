@@ -11,12 +11,11 @@ No wording lives here; it is all in domain.yml.
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
-from actions import candidacy_form, confirmations, settings
+from actions import candidacy_form
 
 RED_FLAG_ENTITY = "red_flag"
 WARNING_PREFIX = "utter_urgent_"
@@ -51,9 +50,6 @@ class ActionUrgentWarning(Action):
     ) -> List[EventType]:
         kind = red_flag_kind(tracker.latest_message or {})
         dispatcher.utter_message(response=warning_for(kind, domain))
-        kept = candidacy_form.answer_kept_beside_pause(tracker, domain)
-        question = tracker.get_slot(REQUESTED_SLOT)
-        if question in kept:
-            confirmations.say_noted(question, kept[question], dispatcher)
+        events = candidacy_form.keep_answer_beside_pause(dispatcher, tracker, domain)
         dispatcher.utter_message(response=RESUME)
-        return [SlotSet(slot, value) for slot, value in kept.items()]
+        return events

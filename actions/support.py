@@ -5,12 +5,11 @@ from typing import Dict, List, Text
 
 import yaml
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
-from actions import candidacy_form, confirmations, settings
+from actions import candidacy_form, settings
 
 
 @lru_cache(maxsize=2)
@@ -33,11 +32,7 @@ class ActionOfferSupport(Action):
             response="utter_support", nurse_line=contacts["nurse_line"], support_line=contacts["support_line"]
         )
         # "no pain at all, just worried about the scans": the answer is kept beside the support
-        kept = candidacy_form.answer_kept_beside_pause(tracker, domain)
-        question = tracker.get_slot(REQUESTED_SLOT)
-        if question in kept:
-            confirmations.say_noted(question, kept[question], dispatcher)
-        return [SlotSet(slot, value) for slot, value in kept.items()]
+        return candidacy_form.keep_answer_beside_pause(dispatcher, tracker, domain)
 
 
 class ActionTalkToPerson(Action):

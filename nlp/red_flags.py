@@ -339,8 +339,8 @@ def assess(doc: Doc) -> Assessment:
     ]
     not_news = [s for s in all_spans if s.label_ == NOW and s.id_ == NOT_MEANT]
     now_tokens = _tokens_in(
-        s for s in all_spans
-        if s.label_ == NOW and s.id_ != NOT_MEANT and not _overlaps_any(s, calm_spans + not_news)
+        s for s in news
+        if not _overlaps_any(s, calm_spans + not_news)
         and not _since_without_a_time(s, layout)
     )
     general_question_sentences = _general_question_sentences(doc, layout, now_tokens)
