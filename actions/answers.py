@@ -171,10 +171,25 @@ def yes_no_reader(yes_labels: Sequence[str], no_labels: Sequence[str] = ()) -> R
         if says_unsure(doc, topic) or any(s.id_ == UNSURE for s in language.spans(doc, topic)):
             # "Yes, she had an op ... she's not sure what stage": the plain answer leads; checked
             leading = opening_yes_or_no(doc)
-            return doubtful(leading, UNSURE) if leading else UNSURE
+            if leading:
+                return doubtful(leading, UNSURE)
+            # "they think so, yeah, but no promises": a yes beside the doubt; checked, "not sure" first
+            return doubtful(UNSURE, "yes") if says_yes_beside_doubt(doc, topic) else UNSURE
         return polar_reading(doc, yes_labels, no_labels) or classifier_only(intent_reading(intent), doc)
 
     return read
+
+
+def says_yes_beside_doubt(doc: Doc, topic_labels: Sequence[str]) -> bool:
+    """A plain yes, not negated and not inside an "unsure" phrase, beside one."""
+    doubts = [*language.spans(doc, ["UNSURE"]), *[s for s in language.spans(doc, topic_labels) if s.id_ == UNSURE]]
+    # "I'm" in "I'm not sure" is no yes
+    noes = language.spans(doc, ["NO"])
+    return any(
+        s.id_ == "yes" and len(s.text) > 1 and not language.is_negated(s) and not _pronoun_yes_leading_on(s)
+        and not _overlaps_any(s, [*doubts, *noes])
+        for s in language.spans(doc, ["YES"])
+    )
 
 
 def opening_yes_or_no(doc: Doc) -> Optional[str]:
@@ -226,6 +241,20 @@ def _excepted(span) -> bool:
 
 
 NODE_WORDS = frozenset({"lymph", "nodes", "node", "glands", "gland"})
+CLEAR_WORDS = frozenset({"clear", "clean", "normal"})
+SAID_OF_A_SCAN = frozenset({"was", "is", "were", "are", "'s", "came", "come", "back", "looked", "looks", "all"})
+# "tummy pain" is the liver only when nothing else in the belly is named ("the ovaries ... tummy pain")
+VAGUE_BELLY_WORDS = frozenset({"tummy", "belly", "abdomen"})
+
+
+def _said_clear(span) -> bool:
+    """ "the MRI of her head was clear": the place is named to rule it out."""
+    after = []
+    for token in span.doc[span.end : span.end + 4]:
+        if token.is_punct or token.norm_.lower() in language.CLAUSE_BREAKS:
+            break
+        after.append(token.norm_.lower())
+    return bool(set(after) & CLEAR_WORDS) and after[0] in SAID_OF_A_SCAN
 
 
 def read_symptom_areas(doc: Doc, intent: Optional[str]) -> Optional[List[str]]:
@@ -237,7 +266,10 @@ def read_symptom_areas(doc: Doc, intent: Optional[str]) -> Optional[List[str]]:
     if any(s.id_ == "other" and set(s.text.lower().split()) & NODE_WORDS for s in sites):
         # "the lymph nodes under my arm and up in my neck": the neck's nodes, not the spine
         sites = [s for s in sites if s.text.lower() != "neck"]
-    areas = [s.id_ for s in sites if not language.is_negated(s) and not _excepted(s)]
+    sites = [s for s in sites if not language.is_negated(s) and not _excepted(s) and not _said_clear(s)]
+    if any(s.id_ == "other" for s in sites):
+        sites = [s for s in sites if s.text.lower() not in VAGUE_BELLY_WORDS]
+    areas = [s.id_ for s in sites]
     if not areas:
         return [UNSURE] if intent == "unsure" else None
     return [area for area in AREA_ORDER if area in areas]
@@ -290,6 +322,25 @@ def count_category(count: float) -> Optional[str]:
 ONE_MORE = frozenset({"another", "second"})
 A_PAIR = frozenset({"couple", "pair"})
 NUMBER_NAMES_A_PLACE = frozenset({"segment", "seg", "level", "stage", "grade", "rib", "vertebra"})
+SIZE_UNITS = frozenset({"mm", "cm", "millimetres", "millimeters", "centimetres", "centimeters", "cms"})
+MEASURE = re.compile(r"^\d+(?:[.,]\d+)?(?:mm|cm)$", re.IGNORECASE)
+
+
+def sizes(doc: Doc) -> List[Span]:
+    """ "a 9mm one and a 14 mm one": numbers that measure a growth (and the "one" they
+    describe), not count them."""
+    found = []
+    for token in doc:
+        if MEASURE.match(token.text):
+            end = token.i + 1
+        elif token.like_num and token.i + 1 < len(doc) and doc[token.i + 1].norm_.lower() in SIZE_UNITS:
+            end = token.i + 2
+        else:
+            continue
+        if end < len(doc) and doc[end].norm_.lower() in {"one", "ones"}:
+            end += 1
+        found.append(doc[token.i : end])
+    return found
 
 
 def count_by_site(doc: Doc) -> Optional[float]:
@@ -335,11 +386,12 @@ def read_growth_count(doc: Doc, intent: Optional[str]) -> Any:
     if by_site is not None and count_category(by_site):
         return doubtful(count_category(by_site))  # added up: check the sum
     # The longest phrase wins: "one" inside "not only one" is not a count of one.
-    phrases = filter_spans(language.spans(doc, ["COUNT"]))
+    measured = sizes(doc)
+    phrases = [p for p in filter_spans(language.spans(doc, ["COUNT"])) if not _overlaps_any(p, measured)]
     # A number inside a count phrase is part of it: "five" in "more than five"; a number
     # that names a place is no count: "segment 7 of the liver", "stage 4".
     labels = [doc[t.i + 1 : t.i + 2] for t in doc[:-1] if t.norm_.lower() in NUMBER_NAMES_A_PLACE]
-    categories = [count_category(n) for n in language.numbers(doc, skip=[*phrases, *labels])]
+    categories = [count_category(n) for n in language.numbers(doc, skip=[*phrases, *labels, *measured])]
     categories += [s.id_ for s in phrases if not language.is_doubted(s)]
     categories = [c for c in categories if c]
     named = [c for c in categories if c != VAGUE_COUNT]
@@ -488,6 +540,10 @@ def read_main_goal(doc: Doc, intent: Optional[str]) -> Optional[str]:
         if len(plain) == 1 and plain[0] in ("symptom_relief", "long_term_control"):
             return doubtful(plain[0], "both")
         return "both"
+    plain = language.ids([s for s in found if not language.is_negated(s)])
+    if goals and plain != goals:
+        # "I don't have pain, ...": what is left after the denied goal; checked
+        return doubtful(*dict.fromkeys(plain)) if plain else None
     if goals:
         return single(goals)
     if says_unsure(doc) or intent == "unsure":
@@ -623,6 +679,12 @@ def years_and_months(doc: Doc, timed: Sequence[Tuple[Span, float]]) -> Optional[
     return None
 
 
+def years_between_calendar_years(doc: Doc) -> Optional[float]:
+    """ "diagnosed in 2014, spread found in 2022" -> 8."""
+    calendar_years = sorted(n for n in language.numbers(doc) if 1940 <= n <= 2100)
+    return calendar_years[1] - calendar_years[0] if len(calendar_years) == 2 else None
+
+
 def read_years_to_metastasis(doc: Doc, intent: Optional[str]):
     # each span of time read once, with its length in years
     timed = [(s, years) for s in language.spans(doc, ["DURATION"]) if (years := language.duration_in_years(s)) is not None]
@@ -630,6 +692,10 @@ def read_years_to_metastasis(doc: Doc, intent: Optional[str]):
     if in_two_parts is not None:
         return doubtful(in_two_parts)  # added up: check it
     durations = [years for _, years in timed]
+    from_calendar = years_between_calendar_years(doc)
+    if len(durations) == 1 and from_calendar is not None and from_calendar != durations[0]:
+        # "over twenty years, first cancer in 2004 and mets found 2025": the years are exact; checked
+        return doubtful(from_calendar, durations[0])
     if len(durations) == 1:
         return durations[0]
     if durations:
@@ -646,10 +712,9 @@ def read_years_to_metastasis(doc: Doc, intent: Optional[str]):
     from_months = years_between_months(doc.text)
     if from_months is not None and from_months > 0:
         return doubtful(from_months)  # worked out: check it
+    if from_calendar is not None:
+        return doubtful(from_calendar)  # worked out: check it
     numbers = language.numbers(doc)
-    calendar_years = sorted(n for n in numbers if 1940 <= n <= 2100)
-    if len(calendar_years) == 2:
-        return doubtful(calendar_years[1] - calendar_years[0])  # worked out: check it
     if len(numbers) == 2 and all(AGE_WHEN_DIAGNOSED[0] <= n <= AGE_WHEN_DIAGNOSED[1] for n in numbers):
         # "she was 52 when she first had it and 61 when it came back": two ages, in order
         if numbers[1] > numbers[0] and language.words(doc.text) & {"when", "at", "aged", "age"}:
@@ -776,9 +841,13 @@ SELF_CORRECTION = re.compile(
 )
 
 
+EMPHATIC_OPENING = re.compile(r"\W*no\W+no\b", re.IGNORECASE)
+
+
 def reading_after_self_correction(slot: str, text: str) -> Optional[Reading]:
     """The reading of what follows the last self-correction, when it gives a definite answer."""
-    markers = list(SELF_CORRECTION.finditer(text))
+    # "no no, it doesn't bother me" opening a reply is emphatic: there is nothing before it to correct
+    markers = [m for m in SELF_CORRECTION.finditer(text) if not EMPHATIC_OPENING.match(text, 0, m.end())]
     ends = [m.start() for m in markers[1:]] + [len(text)]
     for marker, end in reversed(list(zip(markers, ends))):
         # up to the next correction: "yes I did ..., I almost forgot"
@@ -810,7 +879,8 @@ def double_negative(doc: Doc) -> bool:
 # "It's not that ...", "I wouldn't say ...": what follows is denied, so a yes/no read from
 # it is the other way round (and rests on a negation: checked).
 DENIED_FRAME = re.compile(
-    r"^\W*(?:well,?\s*)?(?:it'?s|it is|its|it isn'?t)\s+not\s+(?:that|like)\b|^\W*(?:it isn'?t|it is not)\s+(?:that|like)\b"
+    r"^\W*(?:(?:well|madam|sir|doctor|honestly|look|ok|okay),?\s*)?(?:it'?s|it is|its|it isn'?t|it was)\s+not\s+(?:that|like)\b"
+    r"|^\W*(?:it isn'?t|it is not|it wasn'?t|it was not)\s+(?:that|like)\b"
     r"|^\W*i\s+(?:would\s*n'?o?t|wouldn'?t|wouldnt|would not)\s+say\b",
     re.IGNORECASE,
 )

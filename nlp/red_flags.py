@@ -145,6 +145,8 @@ COMBINATIONS: Tuple[Tuple[str, str, _Parts], ...] = (
     ("blood_clot", "segment", (_need("swollen"), _need("calf"), _need("hot_red"))),
     ("blood_clot", "segment", (_need("swollen"), _need("calf"), _need("one_side"))),
     ("blood_clot", "segment", (_need("calf_strict"), _need("hot_red"))),
+    # One leg or arm bigger than the other and painful: swelling described by comparison.
+    ("blood_clot", "segment", (_need("calf"), _need("one_side"), _need("hot_red", "pain"))),
     # Anything else urgent: severe pain anywhere; diarrhoea that is heavy or will not stop.
     ("general", "clause", (_need("pain"), _need("severe"))),
     ("general", "segment", (_need("diarrhoea"), _need("severe", "intense", "unrelieved"))),
@@ -209,6 +211,7 @@ CONVERSATION_WORDS = frozenset({
     "question", "questions", "mean", "means", "meaning", "understand", "asking", "ask",
     "word", "words", "term", "terms", "letter", "letters", "app", "bot", "form", "option",
     "options", "button", "buttons", "sorry", "answer", "choices", "choice",
+    "explanation", "explanations", "explained", "explain", "jargon", "info", "information",
 })
 CONFUSION_PARTS = frozenset({"confusion"})
 # Whose sign: words that put the patient back in a sentence after someone else was

@@ -642,6 +642,19 @@ def test_a_self_correction_two_dates_and_a_sum_after_so_are_read_and_checked(slo
     assert (reading.value, reading.sure) == (best, False)
 
 
+@pytest.mark.parametrize("slot, text, best", [
+    ("symptoms_affect_daily_life", "no no, it does not bother me at all", "no"),
+    ("other_health_conditions", "No no, nothing else wrong with me", "no"),
+])
+def test_no_no_opening_a_reply_is_emphatic_not_a_correction(slot, text, best):
+    assert answers.read(slot, text, "inform") == answers.Reading(best)
+
+
+def test_no_no_after_an_answer_still_corrects_it():
+    reading = answers.read("tumor_grade", "grade 3 no no grade 2", "inform")
+    assert (reading.value, reading.sure) == ("intermediate", False)
+
+
 @pytest.mark.parametrize("slot, text, expected", [
     ("symptom_areas", "not sure if it's the bones or the lungs", [U]),
     ("earlier_breast_cancer", "no, it was a benign cyst", "no"),
@@ -655,3 +668,41 @@ def test_a_self_correction_two_dates_and_a_sum_after_so_are_read_and_checked(slo
 ])
 def test_words_added_after_round_15(slot, text, expected):
     assert interpret(slot, text, "inform") == expected
+
+
+# Words and readings added after held-out round 16 (our own sentences).
+@pytest.mark.parametrize("slot, text, expected", [
+    ("symptom_areas", "not the liver, his CT of the liver came back clear, it's his hip that hurts", ["bone"]),
+    ("symptom_areas", "the bowel, and it gives her belly ache", ["other"]),
+    ("growth_size", "the biggest is 72 x 40 mm", "not_small"),
+    ("growth_size", "the biggest is 55mm", "not_small"),
+    ("growth_size", "nobody has ever told me how big", U),
+    ("growth_count", "three of them, an 8mm one and two 12 mm ones", "three_to_five"),
+    ("hormone_receptor_status", "HER2 only, there are no hormone receptors", "er_negative"),
+    ("daily_activity", "my ECOG score is 1", "light_activity"),
+    ("daily_activity", "on light duties at the shop", "light_activity"),
+    ("daily_activity", "my daughter helps me with the toilet", "limited_self_care"),
+    ("complete_removal_likely", "they said all three can come out", "yes"),
+])
+def test_words_added_after_round_16(slot, text, expected):
+    assert interpret(slot, text, "inform") == expected
+
+
+@pytest.mark.parametrize("slot, text, best, others", [
+    # two calendar years beside a rough span of time: the years are exact
+    ("years_to_metastasis", "more than ten years, it started in 2009 and came back in 2021", 12, (10,)),
+    # a goal named only to deny it is left out
+    ("main_goal", "I don't have any pain at all, my aim is controlling the cancer", "long_term_control", ("both",)),
+    # a yes beside "no promises": checked, "not sure" first
+    ("complete_removal_likely", "the surgeon thinks so, yes, but no promises", U, ("yes",)),
+    # a denied frame after a form of address or in the past
+    ("symptoms_affect_daily_life", "Sir it is not that it doesn't affect me, it does", "yes", ("no",)),
+    ("earlier_breast_cancer", "It wasn't that I never had it before, I had it in 2008", "yes", ("no",)),
+])
+def test_readings_after_round_16_are_checked(slot, text, best, others):
+    reading = answers.read(slot, text, "inform")
+    assert (reading.value, reading.sure, reading.others) == (best, False, others)
+
+
+def test_a_goal_named_only_to_deny_it_is_not_understood():
+    assert interpret("main_goal", "I'm not in any pain", "inform") is None

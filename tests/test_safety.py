@@ -229,6 +229,12 @@ KEPT_IN_CONTEXT = [
     ("I feel suddenly very unwell tonight", "general"),
     ("pain in head like never before and I see two of everything", "headache"),
     ("running a temperature of 38.1, my last chemo finished 10 days ago", "fever"),
+    # ... and round 20's: a new stab in the back on coughing, puffiness of the face with
+    # breathlessness, one leg bigger than the other and sore, blood in the pee in capitals.
+    ("a stab in her back when she sneezes, that's new", "back_pain"),
+    ("puffiness around his face and neck and he's short of breath", "swelling_breathless"),
+    ("my right arm is bigger than the left and it's painful", "blood_clot"),
+    ("WEEING BLOOD SINCE THIS MORNING", "bleeding"),
     # Our own sentences for signs held-out round 14 missed: plain words for lack of oxygen,
     # jaundice told by its colours, fluids not staying down, a swollen calf.
     ("his lips have gone blue and he's breathing very fast", "breathing"),
@@ -376,6 +382,18 @@ CALM = [
     "my mum would have a fit if she knew",
     "spitting blood about the parking charges",
     "the nurse said to call if my temp goes over 37.5",
+    # ... and round 20's: a clot treated with no problems now, confusion in spring and
+    # herself again, Raynaud's every winter, thirst after heat and water, a general
+    # question, an explanation that confused, idioms of breath, nerves and hot and cold.
+    "he had a clot in his arm in 2019, no problems now",
+    "she was confused in summer when her calcium was up, she's herself again",
+    "my fingers go white and numb every winter, it's Raynaud's",
+    "thirsty after gardening all afternoon, had some water and feel fine",
+    "can brain mets cause seizures, asking for general info",
+    "the surgeon's explanation left me confused",
+    "the view from the hospital window takes my breath away",
+    "my legs are like jelly with nerves, nothing wrong",
+    "she blows hot and cold about having radiotherapy",
     # Our own sentences for the false alarms of round 16: a friend from work, a partner's
     # flu with "the answers are about me", a vague doctor (not a vague person).
     "a mate at work is off with a raging fever",
