@@ -241,7 +241,8 @@ def _excepted(span) -> bool:
 
 
 NODE_WORDS = frozenset({"lymph", "nodes", "node", "glands", "gland"})
-CLEAR_WORDS = frozenset({"clear", "clean", "normal"})
+NODE_PLACES = frozenset({"neck", "collarbone", "collar bone", "collarbones", "armpit", "breastbone"})
+CLEAR_WORDS = frozenset({"clear", "clean", "normal", "fear", "worry", "dread"})
 SAID_OF_A_SCAN = frozenset({"was", "is", "were", "are", "'s", "came", "come", "back", "looked", "looks", "all"})
 # "tummy pain" is the liver only when nothing else in the belly is named ("the ovaries ... tummy pain")
 VAGUE_BELLY_WORDS = frozenset({"tummy", "belly", "abdomen"})
@@ -250,11 +251,25 @@ VAGUE_BELLY_WORDS = frozenset({"tummy", "belly", "abdomen"})
 def _said_clear(span) -> bool:
     """ "the MRI of her head was clear": the place is named to rule it out."""
     after = []
-    for token in span.doc[span.end : span.end + 4]:
+    for token in span.doc[span.end : span.end + 6]:
         if token.is_punct or token.norm_.lower() in language.CLAUSE_BREAKS:
             break
         after.append(token.norm_.lower())
     return bool(set(after) & CLEAR_WORDS) and after[0] in SAID_OF_A_SCAN
+
+
+FEAR_WORDS = frozenset({"scared", "afraid", "worried", "worry", "fear", "terrified", "frightened", "dread"})
+SPREADING_WORDS = frozenset({"go", "goes", "going", "gonna", "spread", "spreads", "spreading", "reach", "move"})
+
+
+def _feared(span) -> bool:
+    """ "I'm scared it's gonna go to my brain next": a place feared, not a place it is."""
+    before = []
+    for token in reversed(span.doc[max(0, span.start - 10) : span.start]):
+        if token.norm_.lower() in {".", ";", "but", "!"}:
+            break
+        before.append(token.norm_.lower())
+    return bool(set(before) & FEAR_WORDS) and bool(set(before) & SPREADING_WORDS)
 
 
 def read_symptom_areas(doc: Doc, intent: Optional[str]) -> Optional[List[str]]:
@@ -264,9 +279,10 @@ def read_symptom_areas(doc: Doc, intent: Optional[str]) -> Optional[List[str]]:
         return [UNSURE]
     sites = filter_spans(named)
     if any(s.id_ == "other" and set(s.text.lower().split()) & NODE_WORDS for s in sites):
-        # "the lymph nodes under my arm and up in my neck": the neck's nodes, not the spine
-        sites = [s for s in sites if s.text.lower() != "neck"]
-    sites = [s for s in sites if not language.is_negated(s) and not _excepted(s) and not _said_clear(s)]
+        # "the lymph nodes under my arm and up in my neck", "just above the collarbone":
+        # where the nodes are, not the spine or a bone
+        sites = [s for s in sites if s.text.lower() not in NODE_PLACES]
+    sites = [s for s in sites if not language.is_negated(s) and not _excepted(s) and not _said_clear(s) and not _feared(s)]
     if any(s.id_ == "other" for s in sites):
         sites = [s for s in sites if s.text.lower() not in VAGUE_BELLY_WORDS]
     areas = [s.id_ for s in sites]
@@ -366,6 +382,13 @@ def count_by_site(doc: Doc) -> Optional[float]:
     return sum(counts)
 
 
+def _one_described(span) -> bool:
+    """ "the small one near the adrenal": "one" stands for a growth, it is no count."""
+    return span.text.lower() == "one" and span.start > 0 and (
+        span.doc[span.start - 1].norm_.lower() in language.NOT_A_COUNT_BEFORE_ONE
+    )
+
+
 PER_PLACE = frozenset({"each", "both", "either"})
 
 
@@ -387,7 +410,10 @@ def read_growth_count(doc: Doc, intent: Optional[str]) -> Any:
         return doubtful(count_category(by_site))  # added up: check the sum
     # The longest phrase wins: "one" inside "not only one" is not a count of one.
     measured = sizes(doc)
-    phrases = [p for p in filter_spans(language.spans(doc, ["COUNT"])) if not _overlaps_any(p, measured)]
+    phrases = [
+        p for p in filter_spans(language.spans(doc, ["COUNT"]))
+        if not _overlaps_any(p, measured) and not _one_described(p)
+    ]
     # A number inside a count phrase is part of it: "five" in "more than five"; a number
     # that names a place is no count: "segment 7 of the liver", "stage 4".
     labels = [doc[t.i + 1 : t.i + 2] for t in doc[:-1] if t.norm_.lower() in NUMBER_NAMES_A_PLACE]
@@ -836,7 +862,7 @@ def reading_after_change(slot: str, doc: Doc) -> Optional[Reading]:
 SELF_CORRECTION = re.compile(
     r"\b(?:no,?\s+wait|wait,?\s+no|no,?\s+sorry|sorry,?\s+no|no,?\s+hang on|hang on|no\s+no|"
     r"scratch that|i mean|i mixed (?:it|them) up|i misread|wait,?\s+actually|no\W+wait|"
-    r"i (?:almost |nearly )?forgot)\b",
+    r"i (?:almost |nearly )?forgot|actually,?\s+no|hmm+,?\s+no)\b",
     re.IGNORECASE,
 )
 

@@ -34,7 +34,11 @@ NOT_LIMITING = frozenset({"only", "just", "merely"})
 ANSWER_NO_BEFORE = frozenset({"i", "it", "its", "they", "we", "she", "he", "you", "that", "thats", "this", "there", "theres"})
 UNSURE_LABEL = "UNSURE"
 # "one" after these is a pronoun, not a count: "no one told me", "the other one".
-NOT_A_COUNT_BEFORE_ONE = frozenset({"no", "any", "some", "every", "each", "another", "other", "which", "that", "this"})
+# "the small one near the adrenal": a growth described, not the number 1
+NOT_A_COUNT_BEFORE_ONE = frozenset({
+    "no", "any", "some", "every", "each", "another", "other", "which", "that", "this",
+    "small", "smaller", "big", "bigger", "biggest", "large", "larger", "tiny", "little",
+})
 AND_A_HALF = (["and", "a", "half"], ["n", "a", "half"], ["&", "a", "half"])
 
 _UNITS = {"year": 1.0, "yr": 1.0, "decade": 10.0, "month": 1 / 12, "mo": 1 / 12, "mth": 1 / 12, "week": 1 / 52}

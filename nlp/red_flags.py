@@ -500,6 +500,8 @@ def _silenced(
         return "a general question"
     if any(s.id_ in CONFUSION_PARTS for s in spans) and len(spans) == 1 and _about_the_conversation(last, layout, doc):
         return "confused by the conversation"
+    if len(spans) == 1 and _asks_what_it_is(last, layout, doc):
+        return "asks what it is"
     # the clause where the sign ends: "pins and needles" reaches past its own "and"
     own_clause = layout.clause[last.end - 1]
     settled = _settled_by_now(kind, last, calm_spans, layout, doc)
@@ -697,6 +699,27 @@ def _general_question_sentences(doc: Doc, layout: _Layout, now_tokens: set) -> s
             continue
         found.add(number)
     return found
+
+
+# "what is SVCO, my nurse mentioned it", "what does a seizure look like": the sign is the
+# thing asked about, named right after the question words (not "what is this swelling").
+WHAT_IT_IS_OPENINGS = (("what", "is"), ("what", "'s"), ("whats",), ("what", "are"), ("what", "does"), ("what", "do"))
+ARTICLES = frozenset({"a", "an", "the"})
+
+
+def _asks_what_it_is(sign: Span, layout: _Layout, doc: Doc) -> bool:
+    start = layout.clause_start.get(layout.clause[sign.start], 0)
+    if layout.sentence[start] != layout.sentence[sign.start] or start != _sentence_start(sign, layout):
+        return False
+    before = [t.norm_.lower() for t in doc[start: sign.start] if t.text.strip()]
+    if before and before[-1] in ARTICLES:
+        before = before[:-1]
+    return tuple(before) in WHAT_IT_IS_OPENINGS
+
+
+def _sentence_start(span: Span, layout: _Layout) -> int:
+    sentence = layout.sentence[span.start]
+    return next(i for i in range(span.start + 1) if layout.sentence[i] == sentence)
 
 
 def _names_a_cause(words: List[str]) -> bool:

@@ -706,3 +706,31 @@ def test_readings_after_round_16_are_checked(slot, text, best, others):
 
 def test_a_goal_named_only_to_deny_it_is_not_understood():
     assert interpret("main_goal", "I'm not in any pain", "inform") is None
+
+
+# Words and readings added after held-out round 17 (our own sentences).
+@pytest.mark.parametrize("slot, text, expected", [
+    ("symptom_areas", "only the liver, the lungs were always my worst fear", ["liver"]),
+    ("symptom_areas", "glands in her neck and above the collarbone", ["other"]),
+    ("symptom_areas", "my spine, and I'm frightened it will spread to my liver", ["spine"]),
+    ("spread_extent", "just the lungs, on both sides", "one_area"),
+    ("hormone_receptor_status", "the report says negative for oestrogen", "er_negative"),
+    ("daily_activity", "KPS 90 on the clinic letter", "light_activity"),
+    ("daily_activity", "karnofsky score of 60", "up_and_about"),
+    ("surgery_considered", "an operation was talked about for the lump, not for the mets", "no"),
+    ("complete_removal_likely", "they can get the lung one out but not the other ones", "no"),
+    ("main_goal", "I just want to live long enough to see my grandson grow", "long_term_control"),
+])
+def test_words_added_after_round_17(slot, text, expected):
+    assert interpret(slot, text, "inform") == expected
+
+
+@pytest.mark.parametrize("slot, text, best", [
+    # a growth described as "the small one" is no count of one
+    ("growth_count", "three, no wait, four, I forgot the tiny one in the rib", "three_to_five"),
+    ("tumor_grade", "grade 1, hmm no, it was grade 2 on the letter", "intermediate"),
+    ("main_goal", "less pain I suppose, actually no, more time matters most", "long_term_control"),
+])
+def test_corrections_after_round_17_are_read_and_checked(slot, text, best):
+    reading = answers.read(slot, text, "inform")
+    assert (reading.value, reading.sure) == (best, False)

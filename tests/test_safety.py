@@ -235,6 +235,15 @@ KEPT_IN_CONTEXT = [
     ("puffiness around his face and neck and he's short of breath", "swelling_breathless"),
     ("my right arm is bigger than the left and it's painful", "blood_clot"),
     ("WEEING BLOOD SINCE THIS MORNING", "bleeding"),
+    # ... and round 21's: a fit told by an onlooker (staring, twitching), a burning forehead
+    # on chemo with no thermometer, blood in the toilet or from the back passage, pale
+    # stools in other words, a leg she can't put down after no fall.
+    ("he stopped talking and stared into space, then his hand started twitching", "seizure"),
+    ("dad on palbociclib and his forehead is boiling, no thermometer in the house", "fever"),
+    ("there was blood in the toilet after I went, quite a lot", "bleeding"),
+    ("bleeding from her back passage since lunchtime", "bleeding"),
+    ("my poo has been light coloured this week and I'm itchy", "jaundice"),
+    ("he was only standing up and now he can't put his foot down, no fall at all", "broken_bone"),
     # Our own sentences for signs held-out round 14 missed: plain words for lack of oxygen,
     # jaundice told by its colours, fluids not staying down, a swollen calf.
     ("his lips have gone blue and he's breathing very fast", "breathing"),
@@ -394,6 +403,20 @@ CALM = [
     "the view from the hospital window takes my breath away",
     "my legs are like jelly with nerves, nothing wrong",
     "she blows hot and cold about having radiotherapy",
+    # ... and round 21's: a relative's newborn, "not me, I'm fine", a question about how
+    # common a sign is or what it is, a leaflet's advice for the future, idioms of weather,
+    # laughter and a seizure at a bill, constipation for decades, dark pee that cleared.
+    "our newborn has jaundice and the midwife says it's normal",
+    "my son has a swollen calf after rugby, not me, I'm fine",
+    "does jaundice happen more often with liver mets",
+    "what is a pathological fracture, the nurse mentioned it",
+    "what does a blood clot feel like, so I know",
+    "the booklet says to call about a fever over 38, noting it for the future",
+    "the heat is killing me today, roll on autumn",
+    "we collapsed laughing at the vet's bill",
+    "my husband will have a seizure when he sees the new kitchen",
+    "constipation on and off for decades with my IBS, nothing different lately",
+    "my pee was dark this morning but I drank loads and it's back to pale now",
     # Our own sentences for the false alarms of round 16: a friend from work, a partner's
     # flu with "the answers are about me", a vague doctor (not a vague person).
     "a mate at work is off with a raging fever",
