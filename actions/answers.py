@@ -367,10 +367,13 @@ def count_by_site(doc: Doc) -> Optional[float]:
         # the number said just before this place, after the previous one: "two in my lung"
         window = doc[max(site.start - 4, after_previous) : site.start]
         said = language.numbers(window.as_doc())
-        if not said and counts and any(t.norm_.lower() in ONE_MORE for t in window):
-            said = [1.0]  # "one in the lung and another in the hip"
-        if not said and any(t.norm_.lower() in A_PAIR for t in window):
-            said = [2.0]  # "a couple in the bones"
+        since_previous = [t.norm_.lower() for t in doc[after_previous : site.start]]
+        if not said and counts and set(since_previous) & ONE_MORE:
+            said = [1.0]  # "one in the lung and another (they're watching) on the hip"
+        if not said and _the_one_in(window):
+            said = [1.0]  # "the one in his lung"
+        if not said and (any(t.norm_.lower() in A_PAIR for t in window) or _both_sides(window)):
+            said = [2.0]  # "a couple in the bones", "left and right adrenal"
         if len(said) != 1:
             return None
         counts.append(said[0])
@@ -380,6 +383,16 @@ def count_by_site(doc: Doc) -> Optional[float]:
     if len(counts) < 2 or len({s.text.lower() for s in sites}) != len(sites):
         return None
     return sum(counts)
+
+
+def _the_one_in(window) -> bool:
+    words = [t.norm_.lower() for t in window]
+    return any(words[i:i + 3] in (["the", "one", "in"], ["the", "one", "on"], ["that", "one", "in"]) for i in range(len(words)))
+
+
+def _both_sides(window) -> bool:
+    words = [t.norm_.lower() for t in window]
+    return "left" in words and "right" in words
 
 
 def _one_described(span) -> bool:
@@ -589,11 +602,18 @@ NOTTINGHAM_SCORE = re.compile(
 )
 
 
+# "score of 5 out of 9 on the Nottingham system": the score as a fraction of its top, 9.
+SCORE_OUT_OF_NINE = re.compile(r"\b(?:score|total)\s*(?:of|is|was|:|=)?\s*([3-9])\s*(?:/|out of)\s*9\b")
+
+
 def grade_from_nottingham_score(text: str) -> Optional[str]:
     found = NOTTINGHAM_SCORE.search(text.lower())
     if not found:
         return None
-    score = int(found.group(1))
+    return grade_from_score(int(found.group(1)))
+
+
+def grade_from_score(score: int) -> str:
     return "low" if score <= 5 else "intermediate" if score <= 7 else "high"
 
 
@@ -616,6 +636,9 @@ def read_tumor_grade(doc: Doc, intent: Optional[str]) -> Optional[str]:
         if span.end + 1 < len(doc) and doc[span.end].norm_ in {"or", "to", "-", "/"}:
             second = language.numbers(doc[span.end + 1 : span.end + 2].as_doc())
             grades += [by_number[int(n)] for n in second if n in by_number]
+    out_of_nine = SCORE_OUT_OF_NINE.search(doc.text.lower())
+    if not found and out_of_nine:
+        return doubtful(grade_from_score(int(out_of_nine.group(1))))  # worked out from a score: checked
     if not found:
         grades = [by_number[int(n)] for n in language.numbers(doc) if n in (1, 2, 3)]
     if grades:
@@ -815,6 +838,15 @@ def only_about(slot: str, text: str) -> bool:
     """The message names or answers the question `slot` and no other one."""
     doc = language.parse(text)
     return (questions_named(doc) or questions_mentioned(doc)) == [slot]
+
+
+def correction_words_outside_the_answer(slot: str, text: str, correction_words: frozenset) -> set:
+    """Correction words that are not part of an answer to `slot`: "no change at all on
+    the last two scans" answers how treatment is going, it changes no answer."""
+    doc = language.parse(text)
+    labels = [label for label, question in LABEL_QUESTIONS.items() if question == slot]
+    inside = {t.i for span in language.spans(doc, labels) for t in span}
+    return {t.norm_.lower() for t in doc if t.i not in inside} & correction_words
 
 
 def hedged(doc: Doc) -> bool:

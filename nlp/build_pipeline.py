@@ -24,9 +24,12 @@ ENTITY_LABELS = ("AGE", "DURATION", "BODY_SITE", "RECEPTOR", "GRADE")
 PATTERN_DIR = Path(__file__).resolve().parent
 
 
+SPELLING_FILE = PATTERN_DIR / "spelling.yml"
+
+
 def default_pattern_files() -> list:
     """Every vocabulary file in nlp/: patterns.yml and topic files such as question_topics.yml."""
-    return sorted(PATTERN_DIR.glob("*.yml"))
+    return sorted(path for path in PATTERN_DIR.glob("*.yml") if path != SPELLING_FILE)
 
 
 def load_patterns(path: Path) -> list:
@@ -76,10 +79,44 @@ def add_sms_contractions(tokenizer) -> None:
             tokenizer.add_special_case(shape(word), case)
 
 
+def _case_forms(word: str) -> tuple:
+    return (word, word.capitalize(), word.upper())
+
+
+def spelling_norms(spelling: dict, patterns: list) -> dict:
+    """Typed form -> norm, for nlp/spelling.yml's `words` and its dropped-g rule."""
+    norms = dict(spelling.get("words") or {})
+    not_dropped_g = set(spelling.get("dropped_g") or ())
+    pattern_norms = {
+        token["NORM"] for pattern in patterns for token in pattern["pattern"]
+        if isinstance(token.get("NORM"), str)
+    }
+    for norm in pattern_norms:
+        variant = norm[:-1]
+        if norm.endswith("ing") and len(variant) >= 4 and variant not in not_dropped_g:
+            norms.setdefault(variant, norm)
+    return {form: norm for variant, norm in norms.items() for form in _case_forms(variant)}
+
+
+def add_spelling(nlp, spelling: dict, patterns: list) -> None:
+    # The norm table has to be in place before any token of these words is made: a
+    # lexeme keeps the norm it was first given. It is saved with the vocab.
+    nlp.vocab.lookups.add_table("lexeme_norm", spelling_norms(spelling, patterns))
+    nlp.vocab.lookups = nlp.vocab.lookups  # the setter installs the table as the norm getter
+    for word, parts in (spelling.get("split") or {}).items():
+        for form in _case_forms(word):
+            case, start = [], 0
+            for typed, norm in parts:
+                case.append({ORTH: form[start:start + len(typed)], NORM: norm})
+                start += len(typed)
+            nlp.tokenizer.add_special_case(form, case)
+
+
 def build(pattern_files=None):
     nlp = spacy.blank("en")
-    add_sms_contractions(nlp.tokenizer)
     patterns = [p for path in (pattern_files or default_pattern_files()) for p in load_patterns(Path(path))]
+    add_spelling(nlp, yaml.safe_load(SPELLING_FILE.read_text(encoding="utf-8")), patterns)
+    add_sms_contractions(nlp.tokenizer)
     span_ruler = nlp.add_pipe(
         "span_ruler", config={"spans_key": ANSWER_SPANS_KEY, "validate": True}
     )

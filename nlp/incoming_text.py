@@ -1,4 +1,5 @@
-"""Incoming messages, made readable and cut to MESSAGE_CHAR_LIMIT before anything reads them.
+"""Incoming messages, made readable and cut to MESSAGE_CHAR_LIMIT (after a whole sentence
+where one ends in its second half) before anything reads them.
 Plain functions, no Rasa: the action server checks against the same limit.
 
 NLU cost grows faster than the length of a message: 2,000 characters take about 0.1 s,
@@ -52,8 +53,27 @@ def prepare(text: Text) -> Tuple[Text, bool]:
     head = text[:RAW_SCAN_CHARS]
     cleaned = readable(head).strip()
     if len(cleaned) > MESSAGE_CHAR_LIMIT:
-        return cleaned[:MESSAGE_CHAR_LIMIT].rstrip(), True
+        return _cut(cleaned), True
     return cleaned, len(head) < len(text)
+
+
+# Where a cut may fall, best first: after a sentence, then between words. A cut mid-sentence
+# leaves a fragment ("... I am not sure. I am") that reads as an answer of its own.
+_SENTENCE_END = re.compile(r"[.!?\n]")
+_WORD_GAP = re.compile(r"\s")
+
+
+def _cut(text: Text) -> Text:
+    """The first MESSAGE_CHAR_LIMIT characters, shortened to the last sentence end or word
+    gap when that keeps at least half of them."""
+    head = text[:MESSAGE_CHAR_LIMIT]
+    for boundary in (_SENTENCE_END, _WORD_GAP):
+        # a boundary right after the limit counts: the head then ends a sentence or word
+        ends = [m.end() for m in boundary.finditer(text[: MESSAGE_CHAR_LIMIT + 1])]
+        end = min(ends[-1], MESSAGE_CHAR_LIMIT) if ends else 0
+        if end >= MESSAGE_CHAR_LIMIT // 2:
+            return head[:end].rstrip()
+    return head.rstrip()
 
 
 def nesting_depth(text: Text) -> int:

@@ -98,6 +98,8 @@ def _need(*alternatives: str) -> FrozenSet[str]:
     return frozenset(alternatives)
 
 
+# Parts that say when, not what ("after chemo"): they never hide a calm phrase made of the same words.
+WHEN_PARTS = frozenset({"on_chemo"})
 _BACK_CUES = _need("severe", "worse", "night", "strain", "unrelieved", "onset")
 _HEAD_CUES = _need(
     "severe", "onset", "worse", "night", "vomit", "confusion", "vision", "speech", "drowsy", "stiff_neck"
@@ -127,6 +129,8 @@ COMBINATIONS: Tuple[Tuple[str, str, _Parts], ...] = (
     ("headache", "segment", (_need("head_pain"), _HEAD_CUES)),
     # Shivering with heat or cold.
     ("fever", "segment", (_need("shaking"), _need("cold"))),
+    # Feeling unwell during chemotherapy may be an infection even without a thermometer.
+    ("fever", "segment", (_need("unwell"), _need("on_chemo"))),
     # Confusion, drowsiness, great thirst, vomiting, constipation with another sign.
     ("high_calcium", "segment", (_need("confusion"),)),
     ("high_calcium", "segment", (_need("drowsy"),)),
@@ -141,6 +145,9 @@ COMBINATIONS: Tuple[Tuple[str, str, _Parts], ...] = (
     ("broken_bone", "segment", (_need("bone_part"), _need("break"))),
     # Bleeding that is heavy or will not stop.
     ("bleeding", "segment", (_need("bleed"), _need("severe", "intense", "unrelieved"))),
+    # Blood in the toilet or the bowels, or blood brought up: said in one clause.
+    ("bleeding", "clause", (_need("bleed"), _need("continence"))),
+    ("bleeding", "clause", (_need("vomit"), _need("bleed"))),
     # A swollen, painful or hot calf or arm (a clot).
     ("blood_clot", "segment", (_need("swollen"), _need("calf"), _need("hot_red"))),
     ("blood_clot", "segment", (_need("swollen"), _need("calf"), _need("one_side"))),
@@ -228,6 +235,8 @@ FOR_THE_PATIENT = frozenset({"for", "behalf", "helping", "help"})
 # A sentence that opens with one of these and has no "?" is still a question when no
 # person and nothing new is in it ("what temp counts as a fever on chemo").
 OPEN_QUESTION_WORDS = frozenset({"what", "what's", "whats", "wat", "wot", "how", "why", "which", "when"})
+# "Please what is hypercalcaemia?", "ok so what's a fit": words before a question that do not change it.
+COURTESY_OPENERS = frozenset({"please", "pls", "plz", "ok", "okay", "so", "hi", "hello", "sorry", "um", "erm", "and", "also"})
 # "what if ...", "if I get ...": the worry covers the rest of its stretch of sentence.
 FORWARD_HYPOTHETICAL_FIRST = frozenset({"if", "what"})
 FEAR_NOUNS = frozenset({"fear", "worry", "dread", "nightmare"})
@@ -337,7 +346,7 @@ def assess(doc: Doc) -> Assessment:
         if s.label_ == CALM
         and not any(_contains(n, s) for n in news)
         and not _names_a_year_not_past(s)
-        and not _overlaps_any(s, [o for o in signal_spans if not _contains(s, o)])
+        and not _overlaps_any(s, [o for o in signal_spans if not _contains(s, o) and o.id_ not in WHEN_PARTS])
         and not _is_negated(s, layout, ignored_negations)
     ]
     not_news = [s for s in all_spans if s.label_ == NOW and s.id_ == NOT_MEANT]
@@ -345,6 +354,7 @@ def assess(doc: Doc) -> Assessment:
         s for s in news
         if not _overlaps_any(s, calm_spans + not_news)
         and not _since_without_a_time(s, layout)
+        and not _told_of_an_earlier_year(s, layout)
     )
     general_question_sentences = _general_question_sentences(doc, layout, now_tokens)
     others = [s for s in all_spans if s.label_ == OTHER_PERSON]
@@ -507,6 +517,9 @@ def _silenced(
     settled = _settled_by_now(kind, last, calm_spans, layout, doc)
     if settled:
         return settled
+    explained = _explained_right_after(own_clause, calm_spans, layout, doc)
+    if explained:
+        return explained
     # Something new or recent in the sign's clause or later in its sentence keeps it
     # ("I had a fit years ago and another one today").
     # A word of the sign itself ("can't keep water down") is not news about it.
@@ -534,8 +547,19 @@ def _silenced(
             return f"{calm.id_}: {calm.text!r}"
         if calm_clause > own_clause and _refers_back(calm, layout, doc) and not _another_event(calm, last, layout, doc):
             return f"{calm.id_}: {calm.text!r}"
-        if calm_clause < own_clause and _covers_forward(calm, last, layout):
+        if calm_clause < own_clause and (_covers_forward(calm, last, layout) or _opens_in_the_past(calm, last, layout, doc)):
             return f"{calm.id_}: {calm.text!r}"
+    return None
+
+
+def _explained_right_after(own_clause: int, calm_spans: List[Span], layout: _Layout, doc: Doc) -> Optional[str]:
+    """ "Yesterday I felt shivering because the AC was too cold": a harmless cause given
+    with "because" in the next clause explains the sign, however recent it is."""
+    for calm in calm_spans:
+        if calm.id_ != "resolved" or layout.clause[calm.start] != own_clause + 1:
+            continue
+        if calm[0].norm_.lower() == "because" or (calm.start > 0 and doc[calm.start - 1].norm_.lower() == "because"):
+            return f"explained: {calm.text!r}"
     return None
 
 
@@ -581,6 +605,23 @@ def _covers_forward(calm: Span, sign: Span, layout: _Layout) -> bool:
         # "what if it's serious, my legs went numb": after a comma the worry has ended
         and not any(t.text in FORWARD_STOPS for t in between)
     )
+
+
+# Words that may come before a past time that opens a sentence ("way back in 2015").
+BEFORE_AN_OPENING_TIME = frozenset({"back", "way", "so", "well", "um", "erm", "oh"})
+
+
+def _opens_in_the_past(calm: Span, sign: Span, layout: _Layout, doc: Doc) -> bool:
+    """ "Back in 2017 I lost the feeling in my legs and had emergency radiotherapy":
+    a past time that opens the sentence covers the rest of its stretch, unless the
+    sign's clause is told in the present."""
+    if calm.id_ != "past" or layout.segment[calm.start] != layout.segment[sign.start]:
+        return False
+    opening = [t.norm_.lower() for t in doc[_sentence_start(calm, layout): calm.start] if t.text.strip()]
+    if not set(opening) <= BEFORE_AN_OPENING_TIME:
+        return False
+    sign_words = {t.norm_.lower() for t in doc if layout.clause[t.i] == layout.clause[sign.start]}
+    return not sign_words & PRESENT_TENSE
 
 
 def _someone_else(spans: List[Span], others: List[Span], layout: _Layout, doc: Doc) -> Optional[str]:
@@ -668,7 +709,7 @@ def _general_question_sentences(doc: Doc, layout: _Layout, now_tokens: set) -> s
     for token in doc:
         by_sentence.setdefault(layout.sentence[token.i], []).append(token)
     for number, tokens in by_sentence.items():
-        words = [t.norm_.lower() for t in tokens if t.text.strip()]
+        words = _without_courtesy([t.norm_.lower() for t in tokens if t.text.strip()])
         if not words:
             continue
         if words[-1] != "?":
@@ -711,10 +752,15 @@ def _asks_what_it_is(sign: Span, layout: _Layout, doc: Doc) -> bool:
     start = layout.clause_start.get(layout.clause[sign.start], 0)
     if layout.sentence[start] != layout.sentence[sign.start] or start != _sentence_start(sign, layout):
         return False
-    before = [t.norm_.lower() for t in doc[start: sign.start] if t.text.strip()]
+    before = _without_courtesy([t.norm_.lower() for t in doc[start: sign.start] if t.text.strip() and t.text != ","])
     if before and before[-1] in ARTICLES:
         before = before[:-1]
     return tuple(before) in WHAT_IT_IS_OPENINGS
+
+
+def _without_courtesy(words: List[str]) -> List[str]:
+    first = next((i for i, word in enumerate(words) if word not in COURTESY_OPENERS), len(words))
+    return words[first:]
 
 
 def _sentence_start(span: Span, layout: _Layout) -> int:
@@ -736,8 +782,21 @@ def _about_the_conversation(span: Span, layout: _Layout, doc: Doc) -> bool:
     return bool(words) and (words[-1] == "?" or any(w in CONVERSATION_WORDS for w in words))
 
 
+# Words that say "now" whatever year is named beside them.
+TODAY_WORDS = frozenset({"now", "today", "tonight", "currently", "morning", "again"})
+
+
+def _told_of_an_earlier_year(span: Span, layout: _Layout) -> bool:
+    """ "when I first started chemo in 2020": "started" belongs to that year, not to now."""
+    if {t.norm_.lower() for t in span} & TODAY_WORDS:
+        return False
+    clause = layout.clause[span.start]
+    return any(_is_a_past_year(t.text) for t in span.doc if layout.clause[t.i] == clause)
+
+
 LONG_AGO_AFTER_SINCE = frozenset({
-    "last year", "the year", "years ago", "a year", "my diagnosis", "diagnosis",
+    "last year", "the year", "years ago", "a year", "my diagnosis", "diagnosis", "many years", "years",
+    "for years", "ages", "childhood", "forever",
     "last spring", "last summer", "last autumn", "last fall", "last winter", "the spring", "the summer",
 })
 
@@ -751,8 +810,10 @@ def _since_without_a_time(span: Span, layout: _Layout) -> bool:
     clause = layout.clause[span.start]
     if any(_is_a_past_year(t.text) for t in doc[span.end:] if layout.clause[t.i] == clause):
         return True
-    if doc[span.end:span.end + 2].text.lower() in LONG_AGO_AFTER_SINCE:
+    if {doc[span.end:span.end + n].text.lower() for n in (1, 2)} & LONG_AGO_AFTER_SINCE:
         return True  # "unchanged since last year": a long time, not news
+    if any(t.norm_.lower() in NEGATION_CUES for t in doc[layout.clause_start.get(clause, span.start): span.start]):
+        return True  # "none at all since the radiotherapy", "nothing like it since": nothing new
     return (
         following is None
         or following.norm_.lower() in ("then", "that")

@@ -734,3 +734,43 @@ def test_words_added_after_round_17(slot, text, expected):
 def test_corrections_after_round_17_are_read_and_checked(slot, text, best):
     reading = answers.read(slot, text, "inform")
     assert (reading.value, reading.sure) == (best, False)
+
+
+# Words and readings added after held-out round 18 (our own sentences).
+@pytest.mark.parametrize("slot, text, expected", [
+    ("symptoms_affect_daily_life", "my wife has the odd twinge but nothing that stops her, she's at her desk every day", "no"),
+    ("symptoms_affect_daily_life", "they found it in my bones but I feel absolutely nothing", "no"),
+    ("symptoms_affect_daily_life", "a wee bit stiff but naw, it doesnae stop me", "no"),
+    ("symptoms_affect_daily_life", "no, my pain is well controlled and I live normally", "no"),
+    ("spread_extent", "No, it's not just the one place", "several_areas"),
+    ("spread_extent", "there isn't any other place apart from the liver", "one_area"),
+    ("treatment_response", "I turned down treatment for now", "not_started"),
+    ("hormone_receptor_status", "my cancer doesn't feed on hormones, they said", "er_negative"),
+    ("tumor_grade", "the stage was 4 and the grade was 1", "low"),
+    ("earlier_breast_cancer", "Not the first time, no. I had it in my right breast in 2012", "yes"),
+    ("years_to_metastasis", "SIX YEARS AND A HALF", 6.5),
+    ("daily_activity", "everything as before, I ran a 10k in the summer", "fully_active"),
+    ("other_health_conditions", "I had asthma as a kid but it cleared up", "no"),
+    ("other_health_conditions", "I've got atrial fibrillation", "yes"),
+    ("surgery_considered", "I'm seeing the surgeon next month", "yes"),
+    ("complete_removal_likely", "the surgeon thinks he can get the lot", "yes"),
+    ("growth_size", "the biggest is 3.5 cm", "not_small"),
+    ("main_goal", "to stop the cough and to live longer", "both"),
+    ("main_goal", "time matters more to me than the pain", "long_term_control"),
+    ("main_goal", "long-term control, the pain I can manage", "long_term_control"),
+    ("main_goal", "as many years as possible with my family", "long_term_control"),
+])
+def test_words_added_after_round_18(slot, text, expected):
+    assert interpret(slot, text, "inform") == expected
+
+
+@pytest.mark.parametrize("slot, text, best", [
+    # counted place by place: "the one in", "another ... on", "left and right"
+    ("growth_count", "she has the one in her liver and another they are watching in her spine", "two"),
+    ("growth_count", "left and right lung plus one in the hip", "three_to_five"),
+    # a Nottingham score out of 9 gives the grade
+    ("tumor_grade", "a score of 7 out of 9", "intermediate"),
+])
+def test_readings_after_round_18_are_worked_out_and_checked(slot, text, best):
+    reading = answers.read(slot, text, "inform")
+    assert (reading.value, reading.sure) == (best, False)

@@ -676,17 +676,20 @@ def test_firm_digressions_and_warning_signs_never_become_answers(intent, domain,
     assert dispatcher.messages == []
 
 
-@pytest.mark.parametrize("text, stored", [
-    ("sorry, I got that wrong about surgery", {}),
-    ("actually I'm 64", {}),
-    ("it's grade 3", {"tumor_grade": "high"}),
+@pytest.mark.parametrize("slot, text, stored", [
+    ("tumor_grade", "sorry, I got that wrong about surgery", {}),
+    ("tumor_grade", "actually I'm 64", {}),
+    ("tumor_grade", "it's grade 3", {"tumor_grade": "high"}),
     # a correction word, but the words answer the open question and no other one
-    ("actually it's grade 3", {"tumor_grade": "high"}),
+    ("tumor_grade", "actually it's grade 3", {"tumor_grade": "high"}),
+    # "change" inside the answer to the open question corrects nothing
+    ("treatment_response", "no change at all on my last three scans", {"treatment_response": "stable"}),
+    ("treatment_response", "actually I want to change my age answer", {}),
 ])
-def test_change_answer_is_a_digression_only_when_it_sounds_like_a_correction_of_another_answer(text, stored, domain, make_tracker, run_action):
+def test_change_answer_is_a_digression_only_when_it_sounds_like_a_correction_of_another_answer(slot, text, stored, domain, make_tracker, run_action):
     tracker = make_tracker(
         text=text, intent="change_answer", confidence=0.97,
-        requested_slot="tumor_grade", slots=answered_before("tumor_grade", domain, {}),
+        requested_slot=slot, slots=answered_before(slot, domain, {}),
     )
     events, _ = run_action(ValidateCandidacyForm(), tracker)
     assert answer_events(events) == stored

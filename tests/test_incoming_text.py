@@ -51,7 +51,22 @@ def test_surrounding_white_space_does_not_count_against_the_limit():
 def test_a_huge_message_is_cut_from_its_start_without_reading_it_all():
     text = "my hip hurts " * 4_000_000  # 52 MB
     prepared, was_cut = prepare(text)
-    assert was_cut and prepared == text[:MESSAGE_CHAR_LIMIT].rstrip()
+    # no sentence ends in it: the cut falls between words, never inside one
+    assert was_cut and text.startswith(prepared) and prepared.endswith(("my", "hip", "hurts"))
+    assert MESSAGE_CHAR_LIMIT - len("hurts ") <= len(prepared) <= MESSAGE_CHAR_LIMIT
+
+
+def test_a_cut_falls_after_the_last_whole_sentence():
+    # cut mid-sentence, the fragment "I am" would read as a yes of its own
+    prepared, was_cut = prepare("I am not sure. " * 7000)
+    assert was_cut and prepared.endswith("I am not sure.") and len(prepared) > MESSAGE_CHAR_LIMIT // 2
+
+
+def test_a_cut_falls_mid_word_only_when_there_is_no_gap_to_cut_at():
+    assert prepare("a" * MESSAGE_CHAR_LIMIT + "b") == ("a" * MESSAGE_CHAR_LIMIT, True)
+    # a gap in the first half only would throw most of the message away: cut at the limit
+    text = "hello " + "x" * MESSAGE_CHAR_LIMIT
+    assert prepare(text) == (text[:MESSAGE_CHAR_LIMIT], True)
 
 
 def test_a_message_made_mostly_of_control_characters_keeps_what_is_readable():
@@ -73,7 +88,8 @@ def test_the_component_cuts_every_message_and_leaves_other_attributes():
     long_text = "my back hurts " * 1000
     messages = [Message({TEXT: long_text}), Message({TEXT: "a\x00b"}), Message({"intent": "greet"})]
     CleanAndCutText().process(messages)
-    assert messages[0].get(TEXT) == long_text[:MESSAGE_CHAR_LIMIT].strip()
+    assert messages[0].get(TEXT) == prepare(long_text)[0]
+    assert long_text.startswith(messages[0].get(TEXT)) and len(messages[0].get(TEXT)) > MESSAGE_CHAR_LIMIT // 2
     assert messages[1].get(TEXT) == "ab"
     assert messages[2].get(TEXT) is None and messages[2].get("intent") == "greet"
 

@@ -202,3 +202,20 @@ def test_missing_pipeline_says_how_to_build_it(monkeypatch, tmp_path):
     monkeypatch.setattr(settings, "SPACY_PIPELINE_PATH", tmp_path / "nowhere")
     with pytest.raises(RuntimeError, match="make pipeline"):
         language.pipeline.__wrapped__()  # the loader itself, past the cache
+
+
+@pytest.mark.parametrize("typed, read_as", [
+    ("heid", "head"),
+    ("Boakin", "vomiting"),
+    ("SWOLE", "swollen"),
+    ("bleedin", "bleeding"),   # dropped g, from the vocabulary's own "-ing" words
+    ("gaspin", "gasping"),
+    ("thin", "thin"),          # a word of its own, not "thing"
+    ("skin", "skin"),
+])
+def test_spelling_variants_read_as_the_standard_word(nlp, typed, read_as):
+    assert nlp(f"my {typed} today")[1].norm_ == read_as
+
+
+def test_one_typed_word_that_is_two_reads_as_both(nlp):
+    assert [t.norm_ for t in nlp("I cannae breathe")] == ["i", "can", "not", "breathe"]

@@ -194,6 +194,25 @@ RED_FLAGS = {
 }
 # Whose, when, how: a sign that stays a warning though someone else or a question is near.
 KEPT_IN_CONTEXT = [
+    # Our own sentences for signs held-out round 22 missed: Scots and dropped-g spellings
+    # (read through nlp/spelling.yml), blank spells with shaking, blood brought up or in
+    # the toilet, a cut still dripping, feeling rough on chemo without a thermometer,
+    # a temperature "on the dot", pain "beyond belief", not talking properly, someone
+    # on the floor who will not answer, heavy bleeding long after the menopause.
+    ("her heid is pounding and she's been boakin since breakfast", "headache"),
+    ("I cannae feel my legs properly since yesterday", "spinal_cord"),
+    ("my calf's aw swole up n hot and sore since the long drive", "blood_clot"),
+    ("my husband keeps going blank and his arm shakes for a minute", "seizure"),
+    ("he got fits this morning and his whole body was shaking", "seizure"),
+    ("I threw up a lot of blood a few minutes ago", "bleeding"),
+    ("blood everywhere in the loo when I opened my bowels", "bleeding"),
+    ("my finger is still dripping after I cut it an hour ago", "bleeding"),
+    ("feeling awful and achy since my last chemo, no way to check my temp", "fever"),
+    ("my temp is 38.3 on the dot", "fever"),
+    ("the pain in my shoulder is beyond belief", "general"),
+    ("dad isn't talking properly and seems very weak", "general"),
+    ("mum collapsed on the floor and won't answer me", "general"),
+    ("heavy bleeding down below, and I went through the menopause years ago", "bleeding"),
     # Our own sentences for signs held-out round 17 missed: pain scored worse, "another"
     # fit, a swollen blue arm, blood in the pee or the sick, someone "fine this morning"
     # and now not (a change, not a sign that settled), too weak to lift the head, many
@@ -365,6 +384,28 @@ def test_detect_reads_context_that_keeps_a_warning(nlp, text, kind):
 # --- detect(): calm look-alikes -----------------------------------------------------------
 
 CALM = [
+    # Our own sentences for the false alarms of round 22: a sign in an earlier year
+    # with nothing like it since, a past time that opens the sentence, "keeps an eye on",
+    # "since many years", a relative's sign beside "I'm fine though" or "About me",
+    # "please what is ...", a fear of getting a sign, a harmless cause given with
+    # "because", Scots "nae". ("my son broke his arm at football" still warns: a
+    # relative is not said to be someone other than the patient.)
+    "I had a fit in 2018 when my sodium was low, nothing at all since",
+    "back in 2016 I had emergency surgery on my spine and I've been fine ever since",
+    "years ago, like 2010, I had blood in my pee from a kidney stone, no problem since then",
+    "when I started tamoxifen in 2019 I had a fever once, nothing like it since",
+    "my calves have ached at night for years, no change, the GP keeps an eye on them",
+    "always thirsty since many years because of my diabetes, nothing has changed",
+    "my brother had a clot in his leg after surgery, I'm fine though",
+    "my grandson's baby had a temperature after her jabs, she's settled now",
+    "my aunt has high calcium from her thyroid. About me, I'm 61",
+    "please what is spinal cord compression?",
+    "I'm scared of getting a fever on chemo and having to go in again",
+    "I'm dreading the day the pain gets unbearable, but right now it's under control",
+    "nae fever, nae bleedin, am daein fine",
+    "I was shivering last night because the aircon was too cold, fine after",
+    "my legs are a bit weak after chemo but it passes",
+    "my consultant brought it up at the last appointment",
     # Our own sentences for the false alarms of round 17: a vague registrar, a late
     # husband, the carer who looks after the patient, a warned side effect that never
     # came, an idiom. ("I keep thinking my bones might snap" still warns: "keep thinking"

@@ -12,6 +12,7 @@ import requests
 from hypothesis import given
 from hypothesis import strategies as st
 
+from nlp.incoming_text import prepare
 from bad_input import (
     FEW, HOSTILE_TEXTS, HUGE_NESTING, MESSAGE_CHAR_LIMIT, Conversation, assert_kind_replies, assert_servers_alive,
     message_texts,
@@ -112,7 +113,8 @@ def test_a_long_message_is_cut_to_the_limit_before_nlu_and_the_person_is_told(se
     assert len(said(replies)) > len(response_text("utter_message_cut")), "and the start gets its own reply"
     tracker = servers.tracker(conversation.sender)
     latest = tracker["latest_message"]
-    assert latest["text"] == long_text[:MESSAGE_CHAR_LIMIT].strip()
+    # cut after the last whole sentence within the limit, as nlp/incoming_text.py does
+    assert latest["text"] == prepare(long_text)[0] and latest["text"].endswith("how many there are.")
     stored = [e["text"] for e in tracker["events"] if e.get("event") == "user"][-1]
     assert len(stored) <= MESSAGE_CHAR_LIMIT, "the conversation stores what NLU read"
     assert tracker["slots"]["growth_count"] == "unsure", "the start of the message was read as the answer"

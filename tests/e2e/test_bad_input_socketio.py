@@ -15,6 +15,7 @@ import socketio
 from hypothesis import given
 from hypothesis import strategies as st
 
+from nlp.incoming_text import prepare
 from bad_input import (
     FEW, HOSTILE_TEXTS, MESSAGE_CHAR_LIMIT, Conversation, assert_kind_replies, assert_servers_alive,
     message_texts, response_text, said, some_json,
@@ -169,7 +170,8 @@ def test_a_long_message_is_cut_to_the_limit_and_the_person_is_told(servers, pers
     replies = person.say(long_text)
     assert response_text("utter_message_cut") in said(replies)
     latest = person.tracker()["latest_message"]
-    assert latest["text"] == long_text[:MESSAGE_CHAR_LIMIT].strip()
+    # cut after the last whole sentence within the limit, as nlp/incoming_text.py does
+    assert latest["text"] == prepare(long_text)[0] and latest["text"].endswith("how many there are.")
     conversation.assert_goes_on()
 
 
