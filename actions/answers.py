@@ -174,10 +174,39 @@ def yes_no_reader(yes_labels: Sequence[str], no_labels: Sequence[str] = ()) -> R
             if leading:
                 return doubtful(leading, UNSURE)
             # "they think so, yeah, but no promises": a yes beside the doubt; checked, "not sure" first
-            return doubtful(UNSURE, "yes") if says_yes_beside_doubt(doc, topic) else UNSURE
+            if says_yes_beside_doubt(doc, topic):
+                return doubtful(UNSURE, "yes")
+            # "For the first year nobody said a word about it. Then the surgeon came in...":
+            # an answer told in a later sentence than the doubt; checked, "not sure" first
+            later = told_after_the_doubt(doc, topic)
+            return doubtful(UNSURE, *later) if later else UNSURE
         return polar_reading(doc, yes_labels, no_labels) or classifier_only(intent_reading(intent), doc)
 
     return read
+
+
+SENTENCE_ENDS = frozenset({".", "!", "?"})
+# Words that move a story on in time: what follows is the newer news.
+STORY_TURNS = frozenset({"then", "now", "later", "recently", "eventually", "finally", "since"})
+
+
+def told_after_the_doubt(doc: Doc, topic_labels: Sequence[str]) -> List[str]:
+    """The yes/no answers of the topic told in a sentence after the last doubt."""
+    doubts = [*language.spans(doc, ["UNSURE"]), *[s for s in language.spans(doc, topic_labels) if s.id_ == UNSURE]]
+    if not doubts:
+        return []
+    last_doubt = max(s.end for s in doubts)
+    ends = [t.i for t in doc[last_doubt:] if t.text in SENTENCE_ENDS]
+    if not ends:
+        return []
+    turn = next((t.i for t in doc[ends[0]:] if t.norm_.lower() in STORY_TURNS), None)
+    if turn is None:
+        return []
+    answers = [
+        s.id_ for s in language.spans(doc, topic_labels)
+        if s.start > turn and s.id_ in ("yes", "no") and not language.is_negated(s) and not language.is_doubted(s)
+    ]
+    return list(dict.fromkeys(answers))
 
 
 def says_yes_beside_doubt(doc: Doc, topic_labels: Sequence[str]) -> bool:
@@ -258,6 +287,29 @@ def _said_clear(span) -> bool:
     return bool(set(after) & CLEAR_WORDS) and after[0] in SAID_OF_A_SCAN
 
 
+# "there are tiny ones in the lungs too but they don't give me any bother": a place without symptoms
+NO_BOTHER = re.compile(
+    r"\b(?:(?:do|does|did)(?:n'?t| not)|never) (?:give|cause|bother) (?:me|her|him)\b(?: (?:any )?(?:bother|trouble|problems?|symptoms?))?"
+    r"|\bno (?:bother|trouble|symptoms?) (?:from|with) (?:them|it|those)\b",
+    re.IGNORECASE,
+)
+
+
+def _without_bother(sites: List[Span]) -> List[Span]:
+    """The places left when the one named last before "they don't give me any bother" (in
+    its sentence) is dropped; all of them when that would leave none."""
+    if not sites:
+        return sites
+    doc = sites[0].doc
+    quiet = set()
+    for match in NO_BOTHER.finditer(doc.text):
+        before = [s for s in sites if s.end_char <= match.start() and not re.search(r"[.!?]", doc.text[s.end_char : match.start()])]
+        if before:
+            quiet.add(max(before, key=lambda s: s.end_char).start)
+    kept = [s for s in sites if s.start not in quiet]
+    return kept or sites
+
+
 FEAR_WORDS = frozenset({"scared", "afraid", "worried", "worry", "fear", "terrified", "frightened", "dread"})
 SPREADING_WORDS = frozenset({"go", "goes", "going", "gonna", "spread", "spreads", "spreading", "reach", "move"})
 
@@ -283,6 +335,7 @@ def read_symptom_areas(doc: Doc, intent: Optional[str]) -> Optional[List[str]]:
         # where the nodes are, not the spine or a bone
         sites = [s for s in sites if s.text.lower() not in NODE_PLACES]
     sites = [s for s in sites if not language.is_negated(s) and not _excepted(s) and not _said_clear(s) and not _feared(s)]
+    sites = _without_bother(sites)
     if any(s.id_ == "other" for s in sites):
         sites = [s for s in sites if s.text.lower() not in VAGUE_BELLY_WORDS]
     areas = [s.id_ for s in sites]
@@ -538,6 +591,22 @@ SHORT_OF_65 = re.compile(
 )
 
 
+# "I was 60 when they first diagnosed me in 2019", "in 2019 I was 60"
+WAS_AGE = r"\b(?:i|she|he|mum|mom|dad) was (\d{2})\b"
+PAST_YEAR = r"\b(19\d\d|20\d\d)\b"
+AGE_THEN_YEAR = re.compile(WAS_AGE + r"[^.?!]*?" + PAST_YEAR, re.IGNORECASE)
+YEAR_THEN_AGE = re.compile(PAST_YEAR + r"[^.?!]*?" + WAS_AGE, re.IGNORECASE)
+
+
+def age_told_for_a_past_year(text: str, today: datetime.date) -> Optional[int]:
+    """The age now, at least, from an age told for an earlier year."""
+    for pattern, age_group, year_group in ((AGE_THEN_YEAR, 1, 2), (YEAR_THEN_AGE, 2, 1)):
+        found = pattern.search(text)
+        if found and int(found.group(year_group)) < today.year:
+            return int(found.group(age_group)) + today.year - int(found.group(year_group)) - 1
+    return None
+
+
 def read_age_65_or_older(doc: Doc, intent: Optional[str]) -> Any:
     groups = language.spans(doc, ["AGE_GROUP"])
     stated_group = single([s.id_ for s in groups if not language.is_negated(s)])
@@ -556,6 +625,10 @@ def read_age_65_or_older(doc: Doc, intent: Optional[str]) -> Any:
         return age_from_birth_year(birth_years[0], today)
     if SHORT_OF_65.search(doc.text.lower()):
         return doubtful("no")  # "3 years off 65": worked out, checked
+    then = age_told_for_a_past_year(doc.text, today)
+    if then is not None:
+        # "I was 60 when they diagnosed me in 2019": worked out, checked (a year either way at 64-65)
+        return doubtful(*dict.fromkeys("yes" if age >= 65 else "no" for age in (then, then + 1)))
     ages = [n for n in stated if low <= n <= high]
     if ages and says_age_to_come(doc):
         return doubtful(*["yes" if age - 1 >= 65 else "no" for age in ages])
@@ -602,8 +675,12 @@ NOTTINGHAM_SCORE = re.compile(
 )
 
 
-# "score of 5 out of 9 on the Nottingham system": the score as a fraction of its top, 9.
-SCORE_OUT_OF_NINE = re.compile(r"\b(?:score|total)\s*(?:of|is|was|:|=)?\s*([3-9])\s*(?:/|out of)\s*9\b")
+# "score of 5 out of 9 on the Nottingham system": the score as a fraction of its top, 9;
+# "pleomorphism 2, tubules 2, mitoses 1, total 5": the total of the three parts.
+SCORE_OUT_OF_NINE = re.compile(
+    r"\b(?:score|total)\s*(?:of|is|was|:|=)?\s*([3-9])\s*(?:/|out of)\s*9\b"
+    r"|\b(?:tubules|mitoses|pleomorphism)\b.*?\btotal\s*(?:of|is|was|:|=)?\s*([3-9])\b(?!\s*(?:/|out of))"
+)
 
 
 def grade_from_nottingham_score(text: str) -> Optional[str]:
@@ -638,7 +715,7 @@ def read_tumor_grade(doc: Doc, intent: Optional[str]) -> Optional[str]:
             grades += [by_number[int(n)] for n in second if n in by_number]
     out_of_nine = SCORE_OUT_OF_NINE.search(doc.text.lower())
     if not found and out_of_nine:
-        return doubtful(grade_from_score(int(out_of_nine.group(1))))  # worked out from a score: checked
+        return doubtful(grade_from_score(int(out_of_nine.group(1) or out_of_nine.group(2))))  # worked out: checked
     if not found:
         grades = [by_number[int(n)] for n in language.numbers(doc) if n in (1, 2, 3)]
     if grades:
@@ -861,10 +938,15 @@ SAYS_NOT_SURE = frozenset({"sure", "unsure", "clue", "idea", "remember", "hard"}
 def unsure_beside(doc: Doc) -> bool:
     """ "one report says small ..., I'm not sure what they'd say now": a clear reading with
     "not sure" about it elsewhere in the reply (not a phrase an answer's words hold)."""
+    # a doubt said on its own to open the reply is plain whatever its words ("Don't know, they said ...")
     return any(
-        {t.norm_.lower() for t in span} & SAYS_NOT_SURE
+        {t.norm_.lower() for t in span} & SAYS_NOT_SURE or _opens_on_its_own(span)
         for span in unclaimed_unsure_phrases(doc, list(LABEL_QUESTIONS))
     )
+
+
+def _opens_on_its_own(span: Span) -> bool:
+    return span.start == 0 and span.end < len(span.doc) and span.doc[span.end].is_punct
 
 
 def tells_a_change(doc: Doc) -> bool:
@@ -894,7 +976,9 @@ def reading_after_change(slot: str, doc: Doc) -> Optional[Reading]:
 SELF_CORRECTION = re.compile(
     r"\b(?:no,?\s+wait|wait,?\s+no|no,?\s+sorry|sorry,?\s+no|no,?\s+hang on|hang on|no\s+no|"
     r"scratch that|i mean|i mixed (?:it|them) up|i misread|wait,?\s+actually|no\W+wait|"
-    r"i (?:almost |nearly )?forgot|actually,?\s+no|hmm+,?\s+no)\b",
+    r"i (?:almost |nearly )?forgot|actually,?\s+no|actually,?\s+yes|hmm+,?\s+no)\b"
+    # "Five years - no, six": a dash, then "no"
+    r"|[-\u2013\u2014]\s*no\b",
     re.IGNORECASE,
 )
 

@@ -344,7 +344,8 @@ def assess(doc: Doc) -> Assessment:
     calm_spans = [
         s for s in all_spans
         if s.label_ == CALM
-        and not any(_contains(n, s) for n in news)
+        # "at the same time" (not meant as news) also hides the calm "the same" inside it
+        and not any(_contains(n, s) for n in all_spans if n.label_ == NOW)
         and not _names_a_year_not_past(s)
         and not _overlaps_any(s, [o for o in signal_spans if not _contains(s, o) and o.id_ not in WHEN_PARTS])
         and not _is_negated(s, layout, ignored_negations)
@@ -382,6 +383,9 @@ def assess(doc: Doc) -> Assessment:
         if not any(_inside_longer_sign(spans, kind, other_kind, other) for other_kind, other in fired)
     ]
     if not fired:
+        # "my husband is coughing up blood ... I'm the one with the cancer": no sign of the
+        # patient's, so DIET's score alone must not warn either
+        result.calm = result.calm or any(o.id_ == "not_me" for o in others)
         return result
     kind, spans = min(fired, key=lambda item: (KINDS.index(item[0]), item[1][0].start))
     first = min(s.start_char for s in spans)
@@ -796,7 +800,7 @@ def _told_of_an_earlier_year(span: Span, layout: _Layout) -> bool:
 
 LONG_AGO_AFTER_SINCE = frozenset({
     "last year", "the year", "years ago", "a year", "my diagnosis", "diagnosis", "many years", "years",
-    "for years", "ages", "childhood", "forever",
+    "for years", "ages", "childhood", "forever", "an old", "my old", "the 90s", "the 80s", "birth",
     "last spring", "last summer", "last autumn", "last fall", "last winter", "the spring", "the summer",
 })
 

@@ -194,6 +194,21 @@ RED_FLAGS = {
 }
 # Whose, when, how: a sign that stays a warning though someone else or a question is near.
 KEPT_IN_CONTEXT = [
+    # Our own sentences for signs held-out round 23 missed: legs with no power, a blank
+    # spell with drooling, fast breathing with a chest that is paining, a tender spot in
+    # the middle of the spine, can't step on it, bleeding that keeps filling the mouth,
+    # pee red like cranberry juice, hot and shivering "at the same time", asking the same
+    # question over and over, skin the colour of turmeric.
+    ("since last night my legs are not having any power and I can't get off the loo", "spinal_cord"),
+    ("she went blank for a minute, twitching and drooling, eyes fixed", "seizure"),
+    ("my breathing is very fast and my chest is paining", "breathing"),
+    ("the middle of my spine is tender and aches more every day", "back_pain"),
+    ("my knee is agony and I cannot step on it since this morning", "broken_bone"),
+    ("my gums have been bleeding and my mouth keeps filling up", "bleeding"),
+    ("my wee has gone red like cranberry juice", "bleeding"),
+    ("I'm boiling and shivering at the same time and I'm on chemo", "fever"),
+    ("dad keeps asking the same question and is sleeping most of the day, it's new", "high_calcium"),
+    ("his eyes have gone a turmeric colour", "jaundice"),
     # Our own sentences for signs held-out round 22 missed: Scots and dropped-g spellings
     # (read through nlp/spelling.yml), blank spells with shaking, blood brought up or in
     # the toilet, a cut still dripping, feeling rough on chemo without a thermometer,
@@ -384,6 +399,16 @@ def test_detect_reads_context_that_keeps_a_warning(nlp, text, kind):
 # --- detect(): calm look-alikes -----------------------------------------------------------
 
 CALM = [
+    # Our own sentences for the false alarms of round 23: an old injury, a warning told in
+    # advance, a tongue bitten while eating, a colour or a shiver that has passed ("faded
+    # now", "grand now", "normal now"). (A relative's fit or broken bone, with no word that
+    # they are not the patient, still warns.)
+    "my ankle gives way now and again since an old football injury",
+    "is this the compression they warned me about? nothing has actually changed",
+    "I bit my tongue while eating and it stopped straight away",
+    "my skin went orange from carrot juice but it's faded now",
+    "I got caught in the rain and was shivering, I'm grand now",
+    "my pee was red from the beetroot, normal now",
     # Our own sentences for the false alarms of round 22: a sign in an earlier year
     # with nothing like it since, a past time that opens the sentence, "keeps an eye on",
     # "since many years", a relative's sign beside "I'm fine though" or "About me",
@@ -635,6 +660,8 @@ def test_detect_stays_quiet_on_calm_mentions(nlp, text):
         "my back feels the same as last month",
         "what is spinal cord compression?",
         "I had back pain last year but it settled",
+        # someone else's sign, and the writer says they are the patient: DIET alone must not warn
+        "my brother is coughing up a bit of blood, the GP is seeing him. I'm the one with cancer and I'm fine",
     ],
 )
 def test_assess_marks_calm_context(nlp, text):
