@@ -598,12 +598,20 @@ AGE_THEN_YEAR = re.compile(WAS_AGE + r"[^.?!]*?" + PAST_YEAR, re.IGNORECASE)
 YEAR_THEN_AGE = re.compile(PAST_YEAR + r"[^.?!]*?" + WAS_AGE, re.IGNORECASE)
 
 
+# "I retired at 60 and that was eight years ago"
+AT_AGE_YEARS_AGO = re.compile(r"\b(?:at|aged) (\d{2})\b[^.?!]*?\b(\w+) (?:years?|yrs) ago\b", re.IGNORECASE)
+
+
 def age_told_for_a_past_year(text: str, today: datetime.date) -> Optional[int]:
-    """The age now, at least, from an age told for an earlier year."""
+    """The age now, at least, from an age told for an earlier year or some years ago."""
     for pattern, age_group, year_group in ((AGE_THEN_YEAR, 1, 2), (YEAR_THEN_AGE, 2, 1)):
         found = pattern.search(text)
         if found and int(found.group(year_group)) < today.year:
             return int(found.group(age_group)) + today.year - int(found.group(year_group)) - 1
+    found = AT_AGE_YEARS_AGO.search(text)
+    years_ago = language.number_value(found.group(2).lower()) if found else None
+    if years_ago:
+        return int(found.group(1)) + int(years_ago)
     return None
 
 

@@ -26,7 +26,9 @@ CLAUSE_BREAKS = frozenset(
     {".", ",", ";", ":", "!", "?", "but", "although", "though", "however", "except", "because", "cos", "coz", "cuz"}
 )
 # "so" opens a new clause before these: "I haven't got symptoms so it's about control".
-SO_OPENS_A_CLAUSE_BEFORE = frozenset({"i", "it", "its", "that", "we", "they", "she", "he", "now", "then", "there", "my"})
+SO_OPENS_A_CLAUSE_BEFORE = frozenset({
+    "i", "it", "its", "that", "we", "they", "she", "he", "now", "then", "there", "my", "really", "basically", "mainly",
+})
 # "not" right before one of these adds rather than denies: "not only the bones".
 NOT_LIMITING = frozenset({"only", "just", "merely"})
 # "no" right before one of these is the answer "no", not a negation of what follows:

@@ -807,3 +807,32 @@ def test_words_added_after_round_19(slot, text, expected):
 def test_readings_after_round_19_are_worked_out_and_checked(slot, text, best):
     reading = answers.read(slot, text, "inform")
     assert (reading.value, reading.sure) == (best, False)
+
+
+# Words and readings added after held-out round 20 (our own sentences).
+@pytest.mark.parametrize("slot, text, expected", [
+    ("symptoms_affect_daily_life", "Absolutely not, I feel completely normal", "no"),
+    # turning the head and coughing tell how it hurts, not where
+    ("symptom_areas", "my neck bones hurt when I turn my head, and the liver too", ["spine", "liver"]),
+    ("symptom_areas", "the rib one, it hurts when I cough", ["bone"]),
+    ("spread_extent", "sadly it's not only in one place", "several_areas"),
+    ("daily_activity", "she's in bed all day now and can't even feed herself", "mostly_in_bed"),
+    ("other_health_conditions", "nobody has said if my heart murmur is a problem", "unsure"),
+    ("main_goal", "no pain, so it's about keeping it at bay", "long_term_control"),
+    ("growth_size", "tiny things like peas", "small"),
+    ("surgery_considered", "nobody has discussed it with us", "no"),
+    ("complete_removal_likely", "they said there's too much to remove", "no"),
+])
+def test_words_added_after_round_20(slot, text, expected):
+    assert interpret(slot, text, "inform") == expected
+
+
+@pytest.mark.parametrize("slot, text, best", [
+    # an age told some years ago is worked out to now
+    ("age_65_or_older", "I stopped working at 61 and that was six years ago", "yes"),
+    # "so really" opens a new clause: the denied pain does not deny what follows
+    ("main_goal", "I haven't any pain so really it's about keeping it at bay", "long_term_control"),
+])
+def test_readings_after_round_20_are_worked_out_and_checked(slot, text, best):
+    reading = answers.read(slot, text, "inform")
+    assert (reading.value, reading.sure) == (best, False)

@@ -194,6 +194,21 @@ RED_FLAGS = {
 }
 # Whose, when, how: a sign that stays a warning though someone else or a question is near.
 KEPT_IN_CONTEXT = [
+    # Our own sentences for signs held-out round 24 missed: Nigerian Pidgin and Jamaican
+    # Patois (legs that "no dey hear word", "I no fit waka", "dey shake", "foam for mouth",
+    # "dey swell", "breath dey hard"), a stab in the back on sneezing, a bone "so tender",
+    # a mouth bone dry whatever is drunk, one leg swollen and warm in clinical shorthand,
+    # a plan to end it, the squits many times on chemo.
+    ("my legs no dey hear word, I no fit waka", "spinal_cord"),
+    ("mummy dey shake for ground and foam for mouth", "seizure"),
+    ("my face dey swell and breath dey hard me", "swelling_breathless"),
+    ("every time I sneeze it's like being stabbed in my lower back, that's new", "back_pain"),
+    ("a spot on my spine is so tender, new this week", "back_pain"),
+    ("mouth bone dry no matter how much I drink", "high_calcium"),
+    ("unilateral calf swelling and warmth since Tuesday", "blood_clot"),
+    ("I've got the pills sorted and I'm planning how to end it", "general"),
+    ("had the squits 8 times since last night on chemo", "general"),
+    ("mi cyaan tek it no more", "general"),
     # Our own sentences for signs held-out round 23 missed: legs with no power, a blank
     # spell with drooling, fast breathing with a chest that is paining, a tender spot in
     # the middle of the spine, can't step on it, bleeding that keeps filling the mouth,
@@ -399,6 +414,20 @@ def test_detect_reads_context_that_keeps_a_warning(nlp, text, kind):
 # --- detect(): calm look-alikes -----------------------------------------------------------
 
 CALM = [
+    # Our own sentences for the false alarms of round 24: idioms (cabin fever, chills
+    # when remembering, jaundiced about, nearly fainted at a bill, a ceiling collapsed), a
+    # pet's fit, an arm slept on, thirst after a run in the heat, a worry "down the line".
+    # (A friend who collapsed, written "(not me!)", and a daughter's broken arm still warn.)
+    "cabin fever after a week indoors",
+    "I still get chills thinking about that scan",
+    "I'm a bit jaundiced about the NHS these days",
+    "nearly fainted when I saw the bill",
+    "the kitchen ceiling collapsed last night",
+    "my nan's dog had a seizure, the vet says she's fine",
+    "I slept on my arm funny and it went dead, back to normal now",
+    "so thirsty after a run in the heat",
+    "could the mets cause fits down the line?",
+    "my back is killing me with all this form filling",
     # Our own sentences for the false alarms of round 23: an old injury, a warning told in
     # advance, a tongue bitten while eating, a colour or a shiver that has passed ("faded
     # now", "grand now", "normal now"). (A relative's fit or broken bone, with no word that
