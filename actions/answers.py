@@ -185,6 +185,11 @@ def yes_no_reader(yes_labels: Sequence[str], no_labels: Sequence[str] = ()) -> R
     return read
 
 
+def doubt_phrases(doc: Doc, topic_labels: Sequence[str]) -> List[Span]:
+    """ "not sure", and the topic's own doubts ("nobody said")."""
+    return [*language.spans(doc, ["UNSURE"]), *[s for s in language.spans(doc, topic_labels) if s.id_ == UNSURE]]
+
+
 SENTENCE_ENDS = frozenset({".", "!", "?"})
 # Words that move a story on in time: what follows is the newer news.
 STORY_TURNS = frozenset({"then", "now", "later", "recently", "eventually", "finally", "since"})
@@ -192,7 +197,7 @@ STORY_TURNS = frozenset({"then", "now", "later", "recently", "eventually", "fina
 
 def told_after_the_doubt(doc: Doc, topic_labels: Sequence[str]) -> List[str]:
     """The yes/no answers of the topic told in a sentence after the last doubt."""
-    doubts = [*language.spans(doc, ["UNSURE"]), *[s for s in language.spans(doc, topic_labels) if s.id_ == UNSURE]]
+    doubts = doubt_phrases(doc, topic_labels)
     if not doubts:
         return []
     last_doubt = max(s.end for s in doubts)
@@ -211,7 +216,7 @@ def told_after_the_doubt(doc: Doc, topic_labels: Sequence[str]) -> List[str]:
 
 def says_yes_beside_doubt(doc: Doc, topic_labels: Sequence[str]) -> bool:
     """A plain yes, not negated and not inside an "unsure" phrase, beside one."""
-    doubts = [*language.spans(doc, ["UNSURE"]), *[s for s in language.spans(doc, topic_labels) if s.id_ == UNSURE]]
+    doubts = doubt_phrases(doc, topic_labels)
     # "I'm" in "I'm not sure" is no yes
     noes = language.spans(doc, ["NO"])
     return any(

@@ -108,6 +108,7 @@ def read_reply(slot: Text, tracker: Tracker) -> Dict[Text, Any]:
         return {}
     if (
         intent == "change_answer"
+        and language.words(text) & settings.CORRECTION_WORDS  # cheap: most replies have none
         and answers.correction_words_outside_the_answer(slot, text, settings.CORRECTION_WORDS)
         and not answers.only_about(slot, text)
     ):

@@ -57,28 +57,6 @@ def _as_token_pattern(entry, tokenizer) -> list:
     return [{"NORM": token.norm_} for token in tokenizer(str(entry))]
 
 
-# Contractions typed without the apostrophe, as in SMS ("IM DYING", "ive been sick"):
-# spaCy splits them but leaves "m" and "ve" as they are, so phrases written with
-# "I'm" or "I've" would miss them. Each part gets the norm of the full word.
-SMS_CONTRACTIONS = {
-    "im": (("i", None), ("m", "am")),
-    "ive": (("i", None), ("ve", "have")),
-    "youre": (("you", None), ("re", "are")),
-    "theyre": (("they", None), ("re", "are")),
-}
-
-
-def add_sms_contractions(tokenizer) -> None:
-    for word, parts in SMS_CONTRACTIONS.items():
-        for shape in (str.lower, str.capitalize, str.upper):
-            case, start = [], 0
-            for part, norm in parts:
-                orth = shape(word)[start:start + len(part)]
-                start += len(part)
-                case.append({ORTH: orth, NORM: norm} if norm else {ORTH: orth})
-            tokenizer.add_special_case(shape(word), case)
-
-
 def _case_forms(word: str) -> tuple:
     return (word, word.capitalize(), word.upper())
 
@@ -116,7 +94,6 @@ def build(pattern_files=None):
     nlp = spacy.blank("en")
     patterns = [p for path in (pattern_files or default_pattern_files()) for p in load_patterns(Path(path))]
     add_spelling(nlp, yaml.safe_load(SPELLING_FILE.read_text(encoding="utf-8")), patterns)
-    add_sms_contractions(nlp.tokenizer)
     span_ruler = nlp.add_pipe(
         "span_ruler", config={"spans_key": ANSWER_SPANS_KEY, "validate": True}
     )

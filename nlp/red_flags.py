@@ -341,16 +341,16 @@ def assess(doc: Doc) -> Assessment:
     )
     # "she was fine this morning" is news of a change: a longer NOW phrase hides the calm one inside it
     news = [s for s in all_spans if s.label_ == NOW and s.id_ != NOT_MEANT]
+    not_news = [s for s in all_spans if s.label_ == NOW and s.id_ == NOT_MEANT]
     calm_spans = [
         s for s in all_spans
         if s.label_ == CALM
         # "at the same time" (not meant as news) also hides the calm "the same" inside it
-        and not any(_contains(n, s) for n in all_spans if n.label_ == NOW)
+        and not any(_contains(n, s) for n in news + not_news)
         and not _names_a_year_not_past(s)
         and not _overlaps_any(s, [o for o in signal_spans if not _contains(s, o) and o.id_ not in WHEN_PARTS])
         and not _is_negated(s, layout, ignored_negations)
     ]
-    not_news = [s for s in all_spans if s.label_ == NOW and s.id_ == NOT_MEANT]
     now_tokens = _tokens_in(
         s for s in news
         if not _overlaps_any(s, calm_spans + not_news)
