@@ -801,12 +801,21 @@ def test_words_added_after_round_19(slot, text, expected):
     # "- no," corrects what came before it
     ("years_to_metastasis", "Four years - no, five", 5.0),
     ("tumor_grade", "tubules 3, pleomorphism 2, mitoses 1, total 6", "intermediate"),
-    # the doubt first, then the story moves on to an answer
     ("surgery_considered", "At first nobody mentioned it. Then last month the surgeon talked to us about removing the lung one.", "yes"),
 ])
 def test_readings_after_round_19_are_worked_out_and_checked(slot, text, best):
     reading = answers.read(slot, text, "inform")
     assert (reading.value, reading.sure) == (best, False)
+
+
+def test_a_doubt_then_a_story_that_moves_on_to_an_answer_is_checked_not_stored_as_unsure():
+    # "nobody said" is a doubt; after "Then" the story gives a yes: checked, "not sure" first
+    reading = answers.read(
+        "surgery_considered",
+        "For months nobody said anything about it. Then last week the surgeon talked about taking the liver one out.",
+        "inform",
+    )
+    assert (reading.value, reading.sure, reading.others) == ("unsure", False, ("yes",))
 
 
 # Words and readings added after held-out round 20 (our own sentences).
