@@ -989,7 +989,11 @@ def reading_after_change(slot: str, doc: Doc) -> Optional[Reading]:
 SELF_CORRECTION = re.compile(
     r"\b(?:no,?\s+wait|wait,?\s+no|no,?\s+sorry|sorry,?\s+no|no,?\s+hang on|hang on|no\s+no|"
     r"scratch that|i mean|i mixed (?:it|them) up|i misread|wait,?\s+actually|no\W+wait|"
-    r"i (?:almost |nearly )?forgot|actually,?\s+no|actually,?\s+yes|hmm+,?\s+no)\b"
+    r"i (?:almost |nearly )?forgot|actually,?\s+no|actually,?\s+yes|hmm+,?\s+no|"
+    # "I said 5 before but I checked and it was actually 4"
+    r"i\s+said\s+[^.,;]{1,25}?\s+before,?\s+but(?:\s+i\s+checked(?:\s+and)?)?)\b"
+    # "I'm 65, well, 64 and eleven months": a number taken back at once
+    r"|(?<=\d),\s*well\b"
     # "Five years - no, six": a dash, then "no"
     r"|[-\u2013\u2014]\s*no\b",
     re.IGNORECASE,
@@ -1044,6 +1048,13 @@ FRAMED_QUESTIONS = frozenset({
     "surgery_considered", "complete_removal_likely",
 })
 FLIPPED = {"yes": "no", "no": "yes"}
+# "No, but my husband has diabetes": the "no" is the patient's; what follows is someone else's.
+NO_BUT_SOMEONE_ELSE = re.compile(
+    r"^\W*no\b[\s,.;!-]*but\s+(?:my|our)\s+(?:husband|wife|partner|mother|mum|mom|mam|mammy|father|dad|"
+    r"sister|sisters|brother|brothers|son|daughter|aunt|auntie|uncle|nan|gran|granny|grandma|grandmother|"
+    r"grandfather|friend|cousin|niece|nephew|family|neighbour|neighbor)\b",
+    re.IGNORECASE,
+)
 # The frame denies its own clause only: "it's not that they don't think so, they said ...".
 FRAME_ENDS = re.compile(r"[,;.]|\bbut\b", re.IGNORECASE)
 
@@ -1064,6 +1075,8 @@ def read(slot: str, text: str, intent: Optional[str] = None) -> Reading:
         inner = as_reading(READERS[slot](language.parse(denied), None))
         if inner.value in FLIPPED:
             return doubtful(FLIPPED[inner.value], inner.value)
+    if slot in FRAMED_QUESTIONS and reading.value == "yes" and NO_BUT_SOMEONE_ELSE.search(text):
+        return doubtful("no", "yes")
     corrected = reading_after_self_correction(slot, text)
     if corrected is not None:
         # "Grade 3, no sorry, grade 2": what follows the last correction is meant; checked

@@ -115,6 +115,8 @@ def is_negated(span: Span) -> bool:
         following = token.doc[token.i + 1].norm_.lower() if token.i + 1 < len(token.doc) else ""
         if word == "no" and following in ANSWER_NO_BEFORE:
             return False
+        if word == "no" and following in NEGATION_CUES:
+            continue  # "no not small at all": the "no" agrees with the "not" after it
         if word == "not" and following in NOT_LIMITING:
             continue  # "not only the bones, the liver too" adds, it does not deny
         if word in NEGATION_CUES:

@@ -264,6 +264,19 @@ def _names_a_year_not_past(span: Span) -> bool:
     return any(len(t.text) == 4 and t.text.isdigit() and not _is_a_past_year(t.text) for t in span)
 
 
+# "it's now gone 8": "gone" before a time of day tells the time, not that a sign has gone.
+CLOCK_WORDS = frozenset({"midnight", "midday", "noon", "half", "quarter", "ten", "eleven", "twelve", "nine", "eight", "seven"})
+
+
+def _tells_the_time(span: Span, doc: Doc) -> bool:
+    following = doc[span.end] if span.end < len(doc) else None
+    return (
+        span[-1].norm_.lower() == "gone"
+        and following is not None
+        and (following.like_num or following.norm_.lower() in CLOCK_WORDS)
+    )
+
+
 def _is_a_past_year(text: str) -> bool:
     """ "since my knee op in 2010": a year before this one is a look back, not something new."""
     return len(text) == 4 and text.isdigit() and 1900 <= int(text) < date.today().year
@@ -348,6 +361,7 @@ def assess(doc: Doc) -> Assessment:
         # "at the same time" (not meant as news) also hides the calm "the same" inside it
         and not any(_contains(n, s) for n in news + not_news)
         and not _names_a_year_not_past(s)
+        and not _tells_the_time(s, doc)
         and not _overlaps_any(s, [o for o in signal_spans if not _contains(s, o) and o.id_ not in WHEN_PARTS])
         and not _is_negated(s, layout, ignored_negations)
     ]
@@ -802,6 +816,7 @@ LONG_AGO_AFTER_SINCE = frozenset({
     "last year", "the year", "years ago", "a year", "my diagnosis", "diagnosis", "many years", "years",
     "for years", "ages", "childhood", "forever", "an old", "my old", "the 90s", "the 80s", "birth",
     "last spring", "last summer", "last autumn", "last fall", "last winter", "the spring", "the summer",
+    "my teens", "my twenties", "my thirties", "my forties", "my fifties", "my 20s", "my 30s", "my 40s", "my youth",
 })
 
 

@@ -818,6 +818,49 @@ def test_a_doubt_then_a_story_that_moves_on_to_an_answer_is_checked_not_stored_a
     assert (reading.value, reading.sure, reading.others) == ("unsure", False, ("yes",))
 
 
+# Words and readings added after held-out round 21 (our own sentences).
+@pytest.mark.parametrize("slot, text, expected", [
+    # speech-to-text: "live her" for liver
+    ("symptom_areas", "the live her and the spine", ["spine", "liver"]),
+    ("hormone_receptor_status", "it's the hormone kind I think", "er_positive"),
+    ("hormone_receptor_status", "oestrogen receptor 0% on the report", "er_negative"),
+    # Patois: "cyaan memba" is can't remember; "tings a shrink" is things are shrinking
+    ("hormone_receptor_status", "mi cyaan memba what dem say", "unsure"),
+    ("treatment_response", "tings a shrink now, doc happy", "responding"),
+    ("surgery_considered", "nobody has ever said the word surgery to me", "no"),
+    ("complete_removal_likely", "the surgeon reckons it can all come out", "yes"),
+    ("daily_activity", "my energy varies so much I really can't choose", "unsure"),
+    ("daily_activity", "I gave up the heavy work but still do office admin", "light_activity"),
+    ("daily_activity", "mostly in my recliner and I need help with washing", "limited_self_care"),
+    ("main_goal", "whatever keeps me here the longest", "long_term_control"),
+    ("main_goal", "to sleep a night without this back pain", "symptom_relief"),
+    # "no" agrees with the "not" after it
+    ("growth_size", "no, not small at all", "not_small"),
+])
+def test_words_added_after_round_21(slot, text, expected):
+    assert interpret(slot, text, "inform") == expected
+
+
+@pytest.mark.parametrize("slot, text, best", [
+    # "I said ... before but": the number after it is meant
+    ("years_to_metastasis", "I said 6 before but I checked and it was 7", 7.0),
+    ("growth_count", "I said three before but it's actually two", "two"),
+    # a number taken back at once with "well,"
+    ("age_65_or_older", "I'm 70, well, 69 now", "yes"),
+    # "No, but my sister ...": the "no" is the patient's
+    ("other_health_conditions", "No, but my sister has asthma", "no"),
+    ("earlier_breast_cancer", "no, but my aunt had early breast cancer", "no"),
+    # what the spread showed, or the latest scan, is what holds now
+    ("tumor_grade", "the first one was grade 1 but the biopsy of the spread showed grade 3", "high"),
+    ("treatment_response", "it shrank on the first chemo, now the latest scan shows it growing", "growing"),
+    # "didn't say they couldn't" is no doubt
+    ("complete_removal_likely", "they didn't say they couldn't get it all, they think it can all come out", "yes"),
+])
+def test_readings_after_round_21_are_worked_out_and_checked(slot, text, best):
+    reading = answers.read(slot, text, "inform")
+    assert (reading.value, reading.sure) == (best, False)
+
+
 # Words and readings added after held-out round 20 (our own sentences).
 @pytest.mark.parametrize("slot, text, expected", [
     ("symptoms_affect_daily_life", "Absolutely not, I feel completely normal", "no"),

@@ -194,6 +194,25 @@ RED_FLAGS = {
 }
 # Whose, when, how: a sign that stays a warning though someone else or a question is near.
 KEPT_IN_CONTEXT = [
+    # Our own sentences for signs held-out round 25 missed: Patois back pain that stops
+    # lying flat, "fitted" as a verb, speech gone slurry, breathing gone funny, a nosebleed
+    # going on for many minutes or soaking towels (on blood thinners, and "gone 9" telling
+    # the time), the medical word for coughing blood, Pidgin sleepiness, nonsense talk and
+    # thirst, Patois yellow eyes, counted runs on a named chemo tablet, hives after an
+    # infusion, someone barely responding, shaking with no response.
+    ("mi back a hurt mi so bad, cyaan lie flat no more", "back_pain"),
+    ("my husband fitted again this morning", "seizure"),
+    ("her speech went slurry just now", "general"),
+    ("his breathing has gone funny tonight", "breathing"),
+    ("my nose has been bleeding for 50 minutes", "bleeding"),
+    ("nosebleed since half 8, it's gone 9 now, three boxes of tissues, I'm on blood thinners", "bleeding"),
+    ("haemoptysis twice today", "bleeding"),
+    ("papa dey talk nonsense since yesterday", "high_calcium"),
+    ("mi yeye tun yellow overnight", "jaundice"),
+    ("runs 8x since lunch on capecitabine", "general"),
+    ("came out in hives all over during the drip", "general"),
+    ("we found him in the hall barely responding", "general"),
+    ("she is shaking and not responding", "seizure"),
     # Our own sentences for signs held-out round 24 missed: Nigerian Pidgin and Jamaican
     # Patois (legs that "no dey hear word", "I no fit waka", "dey shake", "foam for mouth",
     # "dey swell", "breath dey hard"), a stab in the back on sneezing, a bone "so tender",
@@ -414,6 +433,27 @@ def test_detect_reads_context_that_keeps_a_warning(nlp, text, kind):
 # --- detect(): calm look-alikes -----------------------------------------------------------
 
 CALM = [
+    # Our own sentences for the false alarms of round 25: a fit in an earlier year with
+    # nothing since and off the tablets now, the last fit "was 2008", yellow eyes since the
+    # twenties, a worry "waiting to happen", what a relative "keeps saying" might happen, a
+    # relative's temperature with "no temperature myself" or "keep away from him", Pidgin
+    # "no be me", admin killing me, shivering because of the boiler with a normal reading,
+    # hay fever, a drink's brand name, a hot-drink reading rechecked as normal.
+    # (Thirst after a salty meal "last night" and black stools since starting iron
+    # tablets still warn: a recent time in the sign's clause keeps a sign.)
+    "one fit after the op in 2021, nothing since, off the tablets now",
+    "well controlled epilepsy, my last fit was 2008",
+    "my eyes have gone a bit yellow when tired, been like that since my twenties",
+    "I feel like a fracture waiting to happen",
+    "my aunt keeps saying I might get jaundice one day",
+    "my daughter has a temp of 39 but I have no temperature myself",
+    "my partner has a fever, I'm fine, should I keep away from him",
+    "my brother get fever, no be me",
+    "the paperwork is killing me",
+    "shivering because the heating is off, temp is a normal 36.4",
+    "hay fever is bad this year",
+    "is Fever-Tree ginger ale fine with chemo?",
+    "it said 38 after a hot drink but I rechecked and it's 36.7",
     # Our own sentences for the false alarms of round 24: idioms (cabin fever, chills
     # when remembering, jaundiced about, nearly fainted at a bill, a ceiling collapsed), a
     # pet's fit, an arm slept on, thirst after a run in the heat, a worry "down the line".
