@@ -824,6 +824,18 @@ def years_between_calendar_years(doc: Doc) -> Optional[float]:
     return calendar_years[1] - calendar_years[0] if len(calendar_years) == 2 else None
 
 
+UPPER_BOUNDS = ("less than", "under", "within", "not even", "not quite")
+
+
+def within_a_bound(timed, doc: Doc) -> Optional[float]:
+    """ "less than a year, about nine months": a bound, then a shorter span inside it."""
+    if len(timed) != 2:
+        return None
+    (bound, longest), (_, shorter) = timed
+    said_before = doc[max(0, bound.start - 2): bound.end].text.lower()
+    return shorter if shorter < longest and any(word in said_before for word in UPPER_BOUNDS) else None
+
+
 def read_years_to_metastasis(doc: Doc, intent: Optional[str]):
     # each span of time read once, with its length in years
     timed = [(s, years) for s in language.spans(doc, ["DURATION"]) if (years := language.duration_in_years(s)) is not None]
@@ -838,6 +850,10 @@ def read_years_to_metastasis(doc: Doc, intent: Optional[str]):
     if len(durations) == 1:
         return durations[0]
     if durations:
+        narrowed = within_a_bound(timed, doc)
+        if narrowed is not None:
+            # "less than a year, maybe 6 months": the second span narrows the first; checked
+            return doubtful(narrowed, *[d for d in durations if d != narrowed])
         if any(t.norm_.lower() in CONCLUSION_MARKERS for t in doc[: timed[-1][0].start]):
             # "six months after chemo, which was six months after diagnosis, so about a year"
             return doubtful(durations[-1], *durations[:-1])

@@ -838,6 +838,7 @@ def _since_without_a_time(span: Span, layout: _Layout) -> bool:
         or following.norm_.lower() in ("then", "that")
         or layout.clause[following.i] != layout.clause[span.start]
         or not following.text.strip()
+        or following.is_punct  # "normal on every test since."
     )
 
 

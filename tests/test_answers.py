@@ -818,6 +818,45 @@ def test_a_doubt_then_a_story_that_moves_on_to_an_answer_is_checked_not_stored_a
     assert (reading.value, reading.sure, reading.others) == ("unsure", False, ("yes",))
 
 
+# Words and readings added after held-out round 22 (our own sentences).
+@pytest.mark.parametrize("slot, text, expected", [
+    # Pidgin and Patois: the pain "no dey let" / "nah let" means it does get in the way
+    ("symptoms_affect_daily_life", "the pain no dey let me sleep", "yes"),
+    ("symptoms_affect_daily_life", "mi knee pain nah let me walk far", "yes"),
+    ("symptoms_affect_daily_life", "not at all, I'm grand", "no"),
+    # "the bones of the spine" is the spine, not the spine and other bones
+    ("symptom_areas", "the bones in her spine, lower down", ["spine"]),
+    ("treatment_response", "nothing has grown and nothing has shrunk", "stable"),
+    ("hormone_receptor_status", "the letter says it was not reported", "unsure"),
+    ("earlier_breast_cancer", "they found the spread before they found the lump", "no"),
+    ("earlier_breast_cancer", "a scare years ago but it turned out to be nothing", "no"),
+    ("age_65_or_older", "I'm in my mid sixties", "unsure"),
+    ("age_65_or_older", "been on the state pension for a good few years", "yes"),
+    ("other_health_conditions", "fit as a fiddle, thank God", "no"),
+    ("surgery_considered", "it's only been chemo talk so far", "no"),
+    ("complete_removal_likely", "it would be mainly to stabilise the spine", "no"),
+    ("complete_removal_likely", "they were not clear about that", "unsure"),
+    ("complete_removal_likely", "I didn't ask that at the time", "unsure"),
+    # a pain said to be no issue is not a goal
+    ("main_goal", "more years. Pain is not an issue for me", "long_term_control"),
+    ("main_goal", "to see my son's wedding in June", "long_term_control"),
+])
+def test_words_added_after_round_22(slot, text, expected):
+    assert interpret(slot, text, "inform") == expected
+
+
+@pytest.mark.parametrize("slot, text, best", [
+    # a bound, then a shorter span inside it
+    ("years_to_metastasis", "less than a year, about 3 months", 0.25),
+    ("years_to_metastasis", "under two years, about 18 months", 1.5),
+    # "borderline" is a hedge
+    ("other_health_conditions", "borderline high blood pressure, they watch it", "yes"),
+])
+def test_readings_after_round_22_are_worked_out_and_checked(slot, text, best):
+    reading = answers.read(slot, text, "inform")
+    assert (reading.value, reading.sure) == (best, False)
+
+
 # Words and readings added after held-out round 21 (our own sentences).
 @pytest.mark.parametrize("slot, text, expected", [
     # speech-to-text: "live her" for liver

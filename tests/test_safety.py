@@ -194,6 +194,23 @@ RED_FLAGS = {
 }
 # Whose, when, how: a sign that stays a warning though someone else or a question is near.
 KEPT_IN_CONTEXT = [
+    # Our own sentences for signs held-out round 26 missed: a back worse lying down that
+    # keeps someone sat up all night, a gnawing spine that painkillers don't touch, breath
+    # lost on the stairs when fine yesterday or while brushing teeth, not finishing a
+    # sentence (Scots "tae"), breathing difficulty without lying flat, not thinking
+    # straight, roasting then freezing and "chittering", a bone that "just break", Patois
+    # "blood a run ... nah stop", lips and tongue swelling with hives.
+    ("dad's back is worse lying down, he sat up all night in his chair", "back_pain"),
+    ("a gnawing ache in my spine and painkillers are not touching it", "back_pain"),
+    ("I couldn't breathe after six steps today and I was fine yesterday", "breathing"),
+    ("she's struggling tae breathe, cannae finish a sentence", "breathing"),
+    ("my aunt has breathing difficulty since this morning", "breathing"),
+    ("I had to sit down while getting dressed to get my breath back", "breathing"),
+    ("my wife is not thinking straight this evening", "high_calcium"),
+    ("roasting then freezing all night and chittering, chemo was Tuesday", "fever"),
+    ("her wrist just break like that, she only lifted a cup", "broken_bone"),
+    ("blood a run from him nose, it nah stop", "bleeding"),
+    ("my tongue is swelling and I'm covered in hives after the drip", "general"),
     # Our own sentences for signs held-out round 25 missed: Patois back pain that stops
     # lying flat, "fitted" as a verb, speech gone slurry, breathing gone funny, a nosebleed
     # going on for many minutes or soaking towels (on blood thinners, and "gone 9" telling
@@ -433,6 +450,23 @@ def test_detect_reads_context_that_keeps_a_warning(nlp, text, kind):
 # --- detect(): calm look-alikes -----------------------------------------------------------
 
 CALM = [
+    # Our own sentences for the false alarms of round 26: a fever in an earlier year and
+    # "not on chemo now", high calcium treated with a drip and normal since, a relative's
+    # fever with "feel fine myself", a character on TV, checking the mirror "for yellow",
+    # a fear of not waking up, a head exploding with information, orange palms from carrot
+    # juice, "home and well now", "none since", a healing rib, "normal ever since".
+    "I had a fever on chemo back in 2020; I'm not on chemo now",
+    "my calcium was high last summer, they gave me a drip and it's been normal since.",
+    "my grandson has a fever, I'm not on chemo any more and feel fine myself",
+    "a character in the film I was watching had a seizure, I'm fine though",
+    "I check my eyes for yellow every morning",
+    "I'm scared that I will not wake up one day",
+    "my head is exploding with all the information",
+    "orange palms from the carrot juice, eyes are white",
+    "I was in with a temperature last week, I'm home and well now",
+    "a fit in June after the op, none since",
+    "the cracked rib is healing well, they say",
+    "face swelling was stented in spring, breathing's been normal ever since",
     # Our own sentences for the false alarms of round 25: a fit in an earlier year with
     # nothing since and off the tablets now, the last fit "was 2008", yellow eyes since the
     # twenties, a worry "waiting to happen", what a relative "keeps saying" might happen, a
