@@ -144,6 +144,33 @@ def answer_beside_pause(slot: Text, tracker: Tracker, domain: DomainDict) -> Dic
     return {slot: reading.value, settings.CONFIRM_SLOT: None, settings.NOTED_SLOT: None}
 
 
+def answer_before_a_question(slot: Text, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    """ "Yes small, but why does size matter?": the question goes to the explanation, and a
+    sure answer typed before it is stored too (said back, and correctable with "no, ...").
+    Only what comes before the question is read: "why does it matter if they're small?"
+    holds no answer. Anything less than sure is left for the question, asked again."""
+    if tracker.get_slot(REQUESTED_SLOT) != slot or confirmations.pending_for(slot, tracker):
+        return {}
+    before = language.answer_before_the_question((tracker.latest_message or {}).get("text") or "")
+    if not before:
+        return {}
+    reading = answers.read(slot, before)
+    if not reading.sure or answers.is_unsure(reading.value) or not is_valid(slot, reading.value, domain):
+        return {}
+    return stored(slot, reading)
+
+
+def keep_answer_before_a_question(dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    """Stores the open question's sure answer typed before a question about it, and says it back."""
+    question = tracker.get_slot(REQUESTED_SLOT)
+    if tracker.active_loop_name != settings.FORM_NAME or question not in ANSWER_SLOTS:
+        return []
+    kept = answer_before_a_question(question, tracker, domain)
+    if question in kept:
+        confirmations.say_noted(question, kept[question], dispatcher)
+    return [SlotSet(slot, value) for slot, value in kept.items()]
+
+
 def answer_kept_beside_pause(tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
     """answer_beside_pause for the open question, when the questions are on."""
     question = tracker.get_slot(REQUESTED_SLOT)

@@ -7,7 +7,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
-from actions import settings
+from actions import candidacy_form, settings
 
 GENERAL_EXPLANATION = "utter_why_general"
 
@@ -28,4 +28,5 @@ class ActionExplainQuestion(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         dispatcher.utter_message(response=explanation_for(tracker, domain))
-        return []
+        # "Yes small, but why does size matter?": the answer before the question is kept
+        return candidacy_form.keep_answer_before_a_question(dispatcher, tracker, domain)

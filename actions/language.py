@@ -146,6 +146,25 @@ def looks_like_question(text: str) -> bool:
     return text.strip().endswith("?") or bool(tokens) and tokens[0].strip(",.!") in QUESTION_OPENERS
 
 
+# Where a reply's stretch may end: after a sentence or a clause, before "but".
+STRETCH_BREAK = re.compile(r"(?<=[.!?,;:])\s+|\s+[-\u2013\u2014]+\s+|\s+(?=but\s)", re.IGNORECASE)
+LINKING_WORDS = frozenset({"but", "and", "so", "though"})
+
+
+def answer_before_the_question(text: str) -> str:
+    """ "Yes small, but why does size matter?" -> "Yes small,": what comes before the
+    first stretch that asks something; "" when the reply opens with its question."""
+    kept = []
+    for stretch in STRETCH_BREAK.split(text.strip()):
+        words = [w.strip(",.!?;:'\"").lower() for w in stretch.split()]
+        while words and words[0] in LINKING_WORDS:
+            words = words[1:]
+        if stretch.rstrip().endswith("?") or (words and words[0] in QUESTION_OPENERS):
+            return " ".join(kept)
+        kept.append(stretch)
+    return " ".join(kept)
+
+
 def number_value(text: str) -> Optional[float]:
     """A number written in digits or words: "58", "6.5", "sixty"."""
     word = text.lower().strip()

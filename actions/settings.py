@@ -44,6 +44,9 @@ URGENT_INTENT = "urgent_symptom"
 # Firm digressions whose action keeps a clear answer typed in the same message
 # (besides the warning itself): "no pain at all, just worried about the scans".
 PAUSES_THAT_KEEP_AN_ANSWER = frozenset({"feeling_scared"})
+# Digressions whose action keeps a sure answer typed before the question in the same
+# message (action_explain_question): "Yes small, but why does size matter?".
+EXPLAINS_AND_KEEPS_AN_ANSWER = frozenset({"ask_why"})
 
 # A reading that is not sure waits here for the person to confirm it; the question
 # last stored from free text (and said back) is remembered for one turn, so that

@@ -305,6 +305,10 @@ async def measure_capture(agent: Any, heldout_set: Dict[str, Any], undeclared_en
                 reply = candidacy_form.answer_beside_pause(slot, tracker, domain)
             else:
                 reply = candidacy_form.read_reply(slot, tracker)
+            if not reply and intent.get("name") in settings.EXPLAINS_AND_KEEPS_AN_ANSWER:
+                # the rules explain the question, and action_explain_question keeps a
+                # sure answer typed before it ("Yes small, but why does size matter?")
+                reply = candidacy_form.answer_before_a_question(slot, tracker, domain)
             # read_reply leaves a digression to the rules by extracting nothing at all.
             held = reply.get(settings.CONFIRM_SLOT)
             digression = slot not in reply and not held and not warned

@@ -73,3 +73,46 @@ def test_missing_explanation_falls_back_to_the_general_one(domain, make_tracker,
     tracker = make_tracker(text="why?", intent="ask_why", requested_slot="tumor_grade")
     _, dispatcher = run_action(ActionExplainQuestion(), tracker, domain)
     assert sent.responses(dispatcher) == [GENERAL_EXPLANATION]
+
+
+# An answer typed before a question about it is kept beside the explanation (issue 14:
+# "Yes small, but why does size matter?" was not understood, and the question came again).
+@pytest.mark.parametrize("slot, text, value", [
+    ("growth_size", "Yes small, but why does size matter?", "small"),
+    ("earlier_breast_cancer", "Yes she did, why does that matter?", "yes"),
+    ("other_health_conditions", "No, never had heart or lung trouble, why?", "no"),
+    ("hormone_receptor_status", "ER positive. Why do you need that?", "er_positive"),
+])
+def test_a_sure_answer_before_the_question_is_kept_and_said_back(slot, text, value, make_tracker, run_action, sent):
+    tracker = make_tracker(text=text, intent="ask_why", confidence=0.9, requested_slot=slot)
+
+    events, dispatcher = run_action(ActionExplainQuestion(), tracker)
+
+    assert sent.responses(dispatcher) == [f"utter_why_{slot}", "utter_noted"]
+    assert {e["name"]: e["value"] for e in events} == {
+        slot: value, settings.CONFIRM_SLOT: None, settings.NOTED_SLOT: slot,
+    }
+
+
+@pytest.mark.parametrize("slot, text", [
+    # the answer words are inside the question: nothing was answered
+    ("growth_size", "Why does it matter if they're small?"),
+    ("earlier_breast_cancer", "why do you ask if I had cancer before?"),
+    # a hedged answer is left for the question, asked again
+    ("growth_size", "maybe small, I think, but why?"),
+    ("tumor_grade", "why are you asking?"),
+])
+def test_nothing_is_kept_when_no_sure_answer_comes_before_the_question(slot, text, make_tracker, run_action, sent):
+    tracker = make_tracker(text=text, intent="ask_why", confidence=0.9, requested_slot=slot)
+
+    events, dispatcher = run_action(ActionExplainQuestion(), tracker)
+
+    assert sent.responses(dispatcher) == [f"utter_why_{slot}"]
+    assert events == []
+
+
+def test_an_answer_is_not_kept_outside_the_questions(make_tracker, run_action, sent):
+    tracker = make_tracker(text="Yes small, but why?", intent="ask_why", requested_slot="growth_size", form_active=False)
+    events, dispatcher = run_action(ActionExplainQuestion(), tracker)
+    assert sent.responses(dispatcher) == [GENERAL_EXPLANATION]
+    assert events == []

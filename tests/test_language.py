@@ -219,3 +219,15 @@ def test_spelling_variants_read_as_the_standard_word(nlp, typed, read_as):
 
 def test_one_typed_word_that_is_two_reads_as_both(nlp):
     assert [t.norm_ for t in nlp("I cannae breathe")] == ["i", "can", "not", "breathe"]
+
+
+@pytest.mark.parametrize("text, before", [
+    ("Yes small, but why does size matter?", "Yes small,"),
+    ("Positive, yes. What does that mean for surgery?", "Positive, yes."),
+    ("two - why do you ask", "two"),
+    ("Why does it matter if they're small?", ""),
+    ("Operation for the spread? No", ""),
+    ("pretty small from what I understand", "pretty small from what I understand"),
+])
+def test_answer_before_the_question_is_what_comes_before_the_first_asking_stretch(text, before):
+    assert language.answer_before_the_question(text) == before

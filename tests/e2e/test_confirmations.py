@@ -4,8 +4,12 @@ Through /webhooks/rest/webhook with the trained model: the check's words and
 buttons as the person gets them, and each way to answer it (yes, a tap, no).
 """
 import uuid
+from pathlib import Path
 
 import pytest
+import yaml
+
+RESPONSES = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text())["responses"]
 
 
 def texts(replies):
@@ -151,3 +155,18 @@ def test_a_fear_typed_with_an_answer_gets_support_first_and_the_answer_is_kept(s
     # the questions pause; "go on" brings the next question, not the one answered
     servers.send(sender, "go on")
     assert open_question(servers, sender) == "spread_extent"
+
+
+def test_an_answer_typed_before_why_gets_the_explanation_and_is_kept(servers):
+    sender = at_growth_count(servers)
+    bot = servers.send(sender, "two of them. Why do you need to know?")
+    said = texts(bot)
+    slots = servers.tracker(sender)["slots"]
+    assert slots["growth_count"] == "two"
+    assert slots["requested_slot"] == "growth_size"
+    # the explanation of the question asked about, then the answer said back, then the next question
+    why = RESPONSES["utter_why_growth_count"][0]["text"]
+    assert said.index(why) < said.index("Noted: your doctors found two growths outside the breast.")
+    # "no, ..." straight after corrects the answer that was kept
+    servers.send(sender, "no, three")
+    assert servers.tracker(sender)["slots"]["growth_count"] == "three_to_five"
