@@ -731,6 +731,9 @@ def read_tumor_grade(doc: Doc, intent: Optional[str]) -> Optional[str]:
         return doubtful(grade_from_score(int(out_of_nine.group(1) or out_of_nine.group(2))))  # worked out: checked
     if not found:
         grades = [by_number[int(n)] for n in language.numbers(doc) if n in (1, 2, 3)]
+        if grades and says_unsure(doc) and not any(t.text.isdigit() for t in doc):
+            # "a lobular one, the grade isn't given": a number word beside a doubt may not be a grade
+            return doubtful(UNSURE, *dict.fromkeys(grades))
     if grades:
         return single(grades)
     if says_unsure(doc):

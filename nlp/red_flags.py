@@ -277,6 +277,11 @@ def _tells_the_time(span: Span, doc: Doc) -> bool:
     )
 
 
+def _gone_into_a_sign(span: Span, signal_spans: List[Span]) -> bool:
+    """ "it's gone numb down there": "gone" before a sign says what it became, not that it went."""
+    return span[-1].norm_.lower() == "gone" and any(s.start == span.end for s in signal_spans)
+
+
 def _is_a_past_year(text: str) -> bool:
     """ "since my knee op in 2010": a year before this one is a look back, not something new."""
     return len(text) == 4 and text.isdigit() and 1900 <= int(text) < date.today().year
@@ -362,6 +367,7 @@ def assess(doc: Doc) -> Assessment:
         and not any(_contains(n, s) for n in news + not_news)
         and not _names_a_year_not_past(s)
         and not _tells_the_time(s, doc)
+        and not _gone_into_a_sign(s, signal_spans)
         and not _overlaps_any(s, [o for o in signal_spans if not _contains(s, o) and o.id_ not in WHEN_PARTS])
         and not _is_negated(s, layout, ignored_negations)
     ]

@@ -818,6 +818,33 @@ def test_a_doubt_then_a_story_that_moves_on_to_an_answer_is_checked_not_stored_a
     assert (reading.value, reading.sure, reading.others) == ("unsure", False, ("yes",))
 
 
+# Words and readings added after held-out round 23 (our own sentences).
+@pytest.mark.parametrize("slot, text, expected", [
+    ("symptoms_affect_daily_life", "it's a right nuisance, I can't get a decent sleep", "yes"),
+    ("growth_size", "the doctor said they were smallish", "small"),
+    ("treatment_response", "it hasn't got any bigger but it hasn't gone down either", "stable"),
+    ("treatment_response", "it has reduced, the scan was good", "responding"),
+    ("treatment_response", "I turned down the chemo so nothing so far", "not_started"),
+    ("treatment_response", "she only started last week, too soon to tell", "unsure"),
+    ("hormone_receptor_status", "they said hormone tablets would not work for me", "er_negative"),
+    ("earlier_breast_cancer", "not that I ever heard of", "no"),
+    ("earlier_breast_cancer", "adjuvant radiotherapy in 2016", "yes"),
+    ("daily_activity", "totally confined to bed now", "mostly_in_bed"),
+    ("daily_activity", "up most of the day and I can bathe myself", "up_and_about"),
+    ("other_health_conditions", "none I know of, but I hadn't seen a doctor in years", "unsure"),
+    ("surgery_considered", "only the breast operation, nothing for the spread", "no"),
+    ("complete_removal_likely", "the surgeon thinks the whole thing could come out", "yes"),
+])
+def test_words_added_after_round_23(slot, text, expected):
+    assert interpret(slot, text, "inform") == expected
+
+
+def test_a_number_word_beside_a_doubt_is_checked_with_not_sure_first():
+    # "one" may be a pronoun ("a lobular one"), not grade 1
+    reading = answers.read("tumor_grade", "it's a ductal one, they never gave a grade", "inform")
+    assert (reading.value, reading.sure) == ("unsure", False)
+
+
 # Words and readings added after held-out round 22 (our own sentences).
 @pytest.mark.parametrize("slot, text, expected", [
     # Pidgin and Patois: the pain "no dey let" / "nah let" means it does get in the way

@@ -194,6 +194,21 @@ RED_FLAGS = {
 }
 # Whose, when, how: a sign that stays a warning though someone else or a question is near.
 KEPT_IN_CONTEXT = [
+    # Our own sentences for signs held-out round 27 missed: "gone numb" (gone into a sign,
+    # not gone away), legs gone to jelly, walking as if drunk and holding the furniture, a
+    # band pulled tight round the body, "me back's in bits" getting worse, out of breath
+    # from bed to toilet when fine days ago, "cnt breath properly", a low oxygen reading,
+    # Scots "swelt" and "pechin", one leg swelling and paining.
+    ("I can't feel my bottom on the toilet, it's gone numb", "spinal_cord"),
+    ("my legs have gone to jelly and I can't walk to the bathroom", "spinal_cord"),
+    ("she's walking like she's had a skinful, holding onto the furniture", "spinal_cord"),
+    ("it feels like a band pulled tight around my ribs", "spinal_cord"),
+    ("me back's in bits, gone from a niggle to agony this week", "back_pain"),
+    ("out of breath going from the bed to the toilet, 3 days ago I was fine", "breathing"),
+    ("cnt breath properly today", "breathing"),
+    ("the oxygen clip on my finger says 88", "breathing"),
+    ("her neck's aw swelt and she's pechin for breath", "swelling_breathless"),
+    ("his right leg is swelling up and paining since Sunday", "blood_clot"),
     # Our own sentences for signs held-out round 26 missed: a back worse lying down that
     # keeps someone sat up all night, a gnawing spine that painkillers don't touch, breath
     # lost on the stairs when fine yesterday or while brushing teeth, not finishing a
@@ -450,6 +465,28 @@ def test_detect_reads_context_that_keeps_a_warning(nlp, text, kind):
 # --- detect(): calm look-alikes -----------------------------------------------------------
 
 CALM = [
+    # Our own sentences for the false alarms of round 27: "I'm 54 now" after a fit long ago,
+    # a relative's habit of bringing it up, shingles round the middle long gone, keeping my
+    # distance from a relative's temperature, a sister who drives me, a child's headaches
+    # ("he's 12"), a fear of a fracture, a form giving me a headache, asked if my eyes were
+    # yellow, fake tan, back home and feeling well, "doesn't wake me", a quiz team, a song
+    # and a legal "seizure". (A carer's father with weak legs from Parkinson's, and a
+    # husband's swollen red ankle from gout followed by "I'm fine", still warn.)
+    "I had one fit at school, none since, I'm 61 now.",
+    "my aunt always brings it up at Christmas",
+    "shingles round my waist years back, that's long gone",
+    "my daughter has a temperature of 38, I'm keeping my distance",
+    "my brother broke his wrist, he's the one who drives me to appointments",
+    "my son gets bad headaches, he's 12",
+    "I'm terrified of a fracture in my spine",
+    "these questions are giving me a headache",
+    "the nurse asked if my skin was yellow, it isn't",
+    "my legs looked orange, turns out it was the fake tan",
+    "in last week with a temperature, back home and feeling well",
+    "my back aches a bit, same as always, it doesn't wake me",
+    "our quiz team is called The Broken Bones",
+    "I love the song Fever by Ray Charles",
+    "the seizure of goods by the bailiffs was a shock",
     # Our own sentences for the false alarms of round 26: a fever in an earlier year and
     # "not on chemo now", high calcium treated with a drip and normal since, a relative's
     # fever with "feel fine myself", a character on TV, checking the mirror "for yellow",
