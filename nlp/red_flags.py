@@ -567,7 +567,8 @@ def _silenced(
         # minute, "then fine", stay calm.)
         if kind == "seizure" and calm.id_ == "resolved" and calm_clause > own_clause and _just_ended(calm):
             continue
-        if calm_clause == own_clause:
+        # "came back after a minute of pins and needles": a sign that spans an "and" has two clauses
+        if calm_clause in (own_clause, layout.clause[last.start]):
             return f"{calm.id_}: {calm.text!r}"
         if calm_clause > own_clause and _refers_back(calm, layout, doc) and not _another_event(calm, last, layout, doc):
             return f"{calm.id_}: {calm.text!r}"

@@ -194,6 +194,23 @@ RED_FLAGS = {
 }
 # Whose, when, how: a sign that stays a warning though someone else or a question is near.
 KEPT_IN_CONTEXT = [
+    # Our own sentences for signs held-out round 28 missed: a back so sore it catches on
+    # coughing, a neck pain (not the idiom "a pain in the neck") stronger every day, an arm
+    # that jerked while staring into space, lost minutes with twitching and a gurgling
+    # noise, breathless sitting here, a face blowing up like a balloon, bleeding not
+    # stopping even after pressing for a long time, blood through two dressings, a leg like
+    # a tight sausage (just the one), no urine since yesterday, double the morphine.
+    ("my back is so sore I can barely concentrate", "back_pain"),
+    ("pain in the neck bones, every day more strong", "back_pain"),
+    ("he stared into space and his arm jerked", "seizure"),
+    ("I lost 10 minutes this morning", "seizure"),
+    ("I'm still breathless sitting here after the stairs", "breathing"),
+    ("me face is blowing up like a balloon and I can't get me breath", "swelling_breathless"),
+    ("the wound is bleeding, not stopping even after pressing for a long time", "bleeding"),
+    ("it's oozing blood and gone through two dressings", "bleeding"),
+    ("my calf is like a tight sausage, just the one, throbbing", "blood_clot"),
+    ("she hasn't passed any urine since last night", "general"),
+    ("I took double my morphine and my breathing feels slow", "general"),
     # Our own sentences for signs held-out round 27 missed: "gone numb" (gone into a sign,
     # not gone away), legs gone to jelly, walking as if drunk and holding the furniture, a
     # band pulled tight round the body, "me back's in bits" getting worse, out of breath
@@ -465,6 +482,28 @@ def test_detect_reads_context_that_keeps_a_warning(nlp, text, kind):
 # --- detect(): calm look-alikes -----------------------------------------------------------
 
 CALM = [
+    # Our own sentences for the false alarms of round 28: a clot long since sorted, numbness
+    # that went completely and "every day again", a mate's dog's fits, a husband's fever
+    # while I sleep in the guest room, "I am the breast cancer patient", how high a
+    # temperature must be, whether a fit always means something, a knees-went-weak idiom,
+    # a cold leg that came back after a minute of pins and needles, a fever after a
+    # booster gone by next morning, antibiotics sorted it, a fracture treated with
+    # radiotherapy, Saturday Night Fever. (A splitting headache "yesterday" after wine, gone
+    # after a sleep, and feeling shivery "this morning" in the sleet, warmed up since, still
+    # warn: a recent time in the sign's clause keeps a sign.)
+    "a clot in my calf in 2015, long since sorted",
+    "the numbness went completely, I'm swimming every day again",
+    "me mate's collie had fits last night, vet's got him",
+    "my wife has a fever so I'm sleeping in the guest room",
+    "my son has a fever, I am the breast cancer patient and I'm well",
+    "how high does a temperature need to be before I ring the ward?",
+    "out of interest, does a seizure always mean brain mets?",
+    "my knees went weak when the surgeon smiled",
+    "foot went numb from sitting on it, came back after a minute of pins and needles",
+    "a temperature after my covid booster, gone by next morning",
+    "had a temperature on cycle 3, antibiotics sorted it",
+    "the fractured rib had radiotherapy for it, pain much better",
+    "Saturday Night Fever is on at the theatre",
     # Our own sentences for the false alarms of round 27: "I'm 54 now" after a fit long ago,
     # a relative's habit of bringing it up, shingles round the middle long gone, keeping my
     # distance from a relative's temperature, a sister who drives me, a child's headaches
