@@ -129,16 +129,24 @@ def read_reply(slot: Text, tracker: Tracker) -> Dict[Text, Any]:
     return stored(slot, reading)
 
 
+def _sure_answer(slot: Text, text: Text, tracker: Tracker, domain: DomainDict) -> Optional[answers.Reading]:
+    """A sure, valid reading of text for the open question with no check pending; else None."""
+    if not text or tracker.get_slot(REQUESTED_SLOT) != slot or confirmations.pending_for(slot, tracker):
+        return None
+    reading = answers.read(slot, text)
+    if not reading.sure or answers.is_unsure(reading.value) or not is_valid(slot, reading.value, domain):
+        return None
+    return reading
+
+
 def answer_beside_pause(slot: Text, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
     """A message that pauses the questions and also answers the open one clearly: a warning
     sign ("yes, and since this morning my legs are numb") or a fear ("no pain at all, just
     worried about the scans"). The warning or the support comes first (the rules send it),
     and a sure reading is kept as well, so the person need not type it again. Anything
     less than sure is left for when the questions go on."""
-    if tracker.get_slot(REQUESTED_SLOT) != slot or confirmations.pending_for(slot, tracker):
-        return {}
-    reading = answers.read(slot, (tracker.latest_message or {}).get("text") or "")
-    if not reading.sure or answers.is_unsure(reading.value) or not is_valid(slot, reading.value, domain):
+    reading = _sure_answer(slot, (tracker.latest_message or {}).get("text") or "", tracker, domain)
+    if reading is None:
         return {}
     # not remembered as "noted": the pause stops the questions, and "go on" would say it again
     return {slot: reading.value, settings.CONFIRM_SLOT: None, settings.NOTED_SLOT: None}
@@ -149,43 +157,31 @@ def answer_before_a_question(slot: Text, tracker: Tracker, domain: DomainDict) -
     sure answer typed before it is stored too (said back, and correctable with "no, ...").
     Only what comes before the question is read: "why does it matter if they're small?"
     holds no answer. Anything less than sure is left for the question, asked again."""
-    if tracker.get_slot(REQUESTED_SLOT) != slot or confirmations.pending_for(slot, tracker):
-        return {}
     before = language.answer_before_the_question((tracker.latest_message or {}).get("text") or "")
-    if not before:
-        return {}
-    reading = answers.read(slot, before)
-    if not reading.sure or answers.is_unsure(reading.value) or not is_valid(slot, reading.value, domain):
-        return {}
-    return stored(slot, reading)
+    reading = _sure_answer(slot, before, tracker, domain)
+    return stored(slot, reading) if reading is not None else {}
+
+
+def _keep_and_say_back(answer_for, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    """The open question's answer found by answer_for (slot, tracker, domain), when the
+    questions are on: said back, and returned as slot events."""
+    question = tracker.get_slot(REQUESTED_SLOT)
+    if tracker.active_loop_name != settings.FORM_NAME or question not in ANSWER_SLOTS:
+        return []
+    kept = answer_for(question, tracker, domain)
+    if question in kept:
+        confirmations.say_noted(question, kept[question], dispatcher)
+    return [SlotSet(slot, value) for slot, value in kept.items()]
 
 
 def keep_answer_before_a_question(dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
     """Stores the open question's sure answer typed before a question about it, and says it back."""
-    question = tracker.get_slot(REQUESTED_SLOT)
-    if tracker.active_loop_name != settings.FORM_NAME or question not in ANSWER_SLOTS:
-        return []
-    kept = answer_before_a_question(question, tracker, domain)
-    if question in kept:
-        confirmations.say_noted(question, kept[question], dispatcher)
-    return [SlotSet(slot, value) for slot, value in kept.items()]
-
-
-def answer_kept_beside_pause(tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-    """answer_beside_pause for the open question, when the questions are on."""
-    question = tracker.get_slot(REQUESTED_SLOT)
-    if tracker.active_loop_name != settings.FORM_NAME or question not in ANSWER_SLOTS:
-        return {}
-    return answer_beside_pause(question, tracker, domain)
+    return _keep_and_say_back(answer_before_a_question, dispatcher, tracker, domain)
 
 
 def keep_answer_beside_pause(dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
     """Stores the open question's sure answer typed with a warning or a fear, and says it back."""
-    kept = answer_kept_beside_pause(tracker, domain)
-    question = tracker.get_slot(REQUESTED_SLOT)
-    if question in kept:
-        confirmations.say_noted(question, kept[question], dispatcher)
-    return [SlotSet(slot, value) for slot, value in kept.items()]
+    return _keep_and_say_back(answer_beside_pause, dispatcher, tracker, domain)
 
 
 def pauses_and_keeps_the_answer(message: Dict[Text, Any]) -> bool:

@@ -264,22 +264,22 @@ def _names_a_year_not_past(span: Span) -> bool:
     return any(len(t.text) == 4 and t.text.isdigit() and not _is_a_past_year(t.text) for t in span)
 
 
-# "it's now gone 8": "gone" before a time of day tells the time, not that a sign has gone.
+# "it's now gone 8", "it's gone numb": "gone" before a time of day tells the time, and
+# before a sign says what it became; neither says that a sign has gone away.
 CLOCK_WORDS = frozenset({"midnight", "midday", "noon", "half", "quarter", "ten", "eleven", "twelve", "nine", "eight", "seven"})
 
 
-def _tells_the_time(span: Span, doc: Doc) -> bool:
-    following = doc[span.end] if span.end < len(doc) else None
+def _gone_but_not_away(span: Span, signal_spans: List[Span]) -> bool:
+    following = span.doc[span.end] if span.end < len(span.doc) else None
     return (
         span[-1].norm_.lower() == "gone"
         and following is not None
-        and (following.like_num or following.norm_.lower() in CLOCK_WORDS)
+        and (
+            following.like_num
+            or following.norm_.lower() in CLOCK_WORDS
+            or any(s.start == span.end for s in signal_spans)
+        )
     )
-
-
-def _gone_into_a_sign(span: Span, signal_spans: List[Span]) -> bool:
-    """ "it's gone numb down there": "gone" before a sign says what it became, not that it went."""
-    return span[-1].norm_.lower() == "gone" and any(s.start == span.end for s in signal_spans)
 
 
 def _is_a_past_year(text: str) -> bool:
@@ -366,8 +366,7 @@ def assess(doc: Doc) -> Assessment:
         # "at the same time" (not meant as news) also hides the calm "the same" inside it
         and not any(_contains(n, s) for n in news + not_news)
         and not _names_a_year_not_past(s)
-        and not _tells_the_time(s, doc)
-        and not _gone_into_a_sign(s, signal_spans)
+        and not _gone_but_not_away(s, signal_spans)
         and not _overlaps_any(s, [o for o in signal_spans if not _contains(s, o) and o.id_ not in WHEN_PARTS])
         and not _is_negated(s, layout, ignored_negations)
     ]
