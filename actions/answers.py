@@ -1007,14 +1007,16 @@ def reading_after_change(slot: str, doc: Doc) -> Optional[Reading]:
 # "no wait", "sorry, no", "hang on", "I mean": the person corrects what they just typed.
 SELF_CORRECTION = re.compile(
     r"\b(?:no,?\s+wait|wait,?\s+no|no,?\s+sorry|sorry,?\s+no|no,?\s+hang on|hang on|no\s+no|"
-    r"scratch that|i mean|i mixed (?:it|them) up|i misread|wait,?\s+actually|no\W+wait|"
+    r"scratch that|i mean|i meant|i mixed (?:it|them) up|i misread|wait,?\s+actually|no\W+wait|"
     r"i (?:almost |nearly )?forgot|actually,?\s+no|actually,?\s+yes|hmm+,?\s+no|"
     # "I said 5 before but I checked and it was actually 4"
     r"i\s+said\s+[^.,;]{1,25}?\s+before,?\s+but(?:\s+i\s+checked(?:\s+and)?)?)\b"
     # "I'm 65, well, 64 and eleven months": a number taken back at once
     r"|(?<=\d),\s*well\b"
     # "Five years - no, six": a dash, then "no"
-    r"|[-\u2013\u2014]\s*no\b",
+    r"|[-\u2013\u2014]\s*no\b"
+    # "Grade 2... no, 3": trailing dots, then "no"
+    r"|(?:\.{2,}|\u2026)\s*no\b",
     re.IGNORECASE,
 )
 
@@ -1078,6 +1080,24 @@ NO_BUT_SOMEONE_ELSE = re.compile(
 FRAME_ENDS = re.compile(r"[,;.]|\bbut\b", re.IGNORECASE)
 
 
+# "I had DCIS removed, does that count?", "not sure if my thyroid counts": the person
+# gives an answer and doubts whether it is one.
+COUNTS_DOUBT = re.compile(
+    r"\b(?:does|do|would|will|did)\s+(?:that|this|it|they|those|these|(?:the|my|her|his)\s+[\w\s-]{1,30}?)\s+count\b"
+    r"|\b(?:if|whether)\s+[\w\s'-]{1,40}?\s+counts?\b",
+    re.IGNORECASE,
+)
+
+
+def doubts_it_counts(slot: str, text: str, reading: Reading) -> Optional[Reading]:
+    """A definite answer given beside a doubt about whether it counts, held for the
+    person to confirm, with "not sure" as the other choice."""
+    # "not sure if my thyroid counts" already reads as "not sure": stored as said
+    if reading.value is None or is_unsure(reading.value) or not COUNTS_DOUBT.search(text):
+        return None
+    return doubtful(reading.value, UNSURE)
+
+
 def torn(reading: Reading) -> bool:
     """Not sure between two or more real answers (not between an answer and "not sure")."""
     return not reading.sure and any(not is_unsure(other) for other in reading.others)
@@ -1108,6 +1128,9 @@ def read(slot: str, text: str, intent: Optional[str] = None) -> Reading:
         if later is not None and later.value is not None:
             earlier = [reading.value] if reading.value not in (None, later.value) else []
             return doubtful(later.value, *earlier)
+    counts = doubts_it_counts(slot, text, reading)
+    if counts is not None:
+        return counts
     if torn(reading) and says_unsure(doc):
         # "was it 2 or 3? can't remember": torn between answers, and says so; "not sure" first
         return doubtful(UNSURE, *[v for v in (reading.value, *reading.others) if not is_unsure(v)])

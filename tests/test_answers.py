@@ -818,6 +818,61 @@ def test_a_doubt_then_a_story_that_moves_on_to_an_answer_is_checked_not_stored_a
     assert (reading.value, reading.sure, reading.others) == ("unsure", False, ("yes",))
 
 
+# Words and readings added after held-out round 25 (our own sentences).
+@pytest.mark.parametrize("slot, text, expected", [
+    ("symptoms_affect_daily_life", "yes it is affecting, I am not able to do my gardening", "yes"),
+    ("growth_size", "the scan report calls them micrometastases", "small"),
+    ("treatment_response", "she declined the chemo, so nothing yet", "not_started"),
+    ("treatment_response", "the doctor say same same, no change", "stable"),
+    ("treatment_response", "we're still waiting on the results", "unsure"),
+    ("hormone_receptor_status", "not oestrogen, they said it's the HER2 type", "er_negative"),
+    # speech-to-text writes "two" as "too" at the end of a grade
+    ("tumor_grade", "the nurse told me grade too", "intermediate"),
+    ("tumor_grade", "it's in a letter somewhere, I can't find it", "unsure"),
+    ("spread_extent", "a solitary lesion in the sternum, nothing else", "one_area"),
+    ("earlier_breast_cancer", "it was everywhere when they found it, no earlier treatment", "no"),
+    ("daily_activity", "chair bound, I need help to the toilet", "limited_self_care"),
+    ("daily_activity", "still teach my classes and walk the dog", "fully_active"),
+    ("age_65_or_older", "she's in her sixties somewhere, in my sixties somewhere too", "unsure"),
+    ("other_health_conditions", "just the usual aches and pains for my age", "no"),
+    ("complete_removal_likely", "only if the chemo shrinks it, they'll decide after", "unsure"),
+    ("main_goal", "I want to see my grandson get married", "long_term_control"),
+    ("main_goal", "I haven't thought about it yet", "unsure"),
+    # "a year and half" without the second "a"
+    ("years_to_metastasis", "two years and half", 2.5),
+])
+def test_words_added_after_round_25(slot, text, expected):
+    assert interpret(slot, text, "inform") == expected
+
+
+@pytest.mark.parametrize("slot, text, best", [
+    # trailing dots, then "no": the number after it is meant
+    ("tumor_grade", "Grade 1... no, 2 on the biopsy", "intermediate"),
+    # "I meant" corrects what came before it
+    ("symptom_areas", "the liver. Sorry, I meant the lung, not the liver", ["lung"]),
+])
+def test_corrections_after_round_25_are_read_and_checked(slot, text, best):
+    reading = answers.read(slot, text, "inform")
+    assert (reading.value, reading.sure) == (best, False)
+
+
+@pytest.mark.parametrize("slot, text, best", [
+    ("earlier_breast_cancer", "I had a lumpectomy in 1990, would that count?", "yes"),
+    ("growth_size", "the biggest is 25mm, not sure if that counts as small", "small"),
+    ("spread_extent", "does the node in my neck count? apart from that it's just the one spot in the liver", "one_area"),
+    ("other_health_conditions", "asthma, if that counts", "yes"),
+])
+def test_an_answer_beside_a_doubt_whether_it_counts_is_checked_with_not_sure_next(slot, text, best):
+    reading = answers.read(slot, text, "inform")
+    assert (reading.value, reading.sure, reading.others) == (best, False, ("unsure",))
+
+
+def test_a_doubt_whether_something_counts_that_reads_as_not_sure_is_stored_as_said():
+    # "not sure if my thyroid counts" is itself the answer "not sure"
+    reading = answers.read("other_health_conditions", "not sure if my thyroid counts", "inform")
+    assert (reading.value, reading.sure) == ("unsure", True)
+
+
 # Words and readings added after held-out round 24 (our own sentences).
 @pytest.mark.parametrize("slot, text, expected", [
     ("symptoms_affect_daily_life", "I can't get up the stairs without a rest", "yes"),

@@ -194,6 +194,25 @@ RED_FLAGS = {
 }
 # Whose, when, how: a sign that stays a warning though someone else or a question is near.
 KEPT_IN_CONTEXT = [
+    # Our own sentences for signs held-out round 29 missed: legs gone "real heavy", pain in
+    # the back (not "my back") stronger each day, a jaw chomping while she doesn't answer,
+    # thrown up with things looking wavy, stopping three times on four stairs, feeling
+    # rigory on chemo, a tinge to the eyes like a banana, a moon-ish face with a collar
+    # that won't button and breathlessness, a bone that crunches after barely a bump, red
+    # in the tissue with the tissue soaked, keeling over, and yellow that "looks the same
+    # outside" (the same in every light, not unchanged).
+    ("my arms have got real heavy since lunch", "spinal_cord"),
+    ("pain in the back, in the middle, stronger each day", "back_pain"),
+    ("his jaw is chomping and his hand shakes and he doesn't answer", "seizure"),
+    ("I've thrown up twice and the words look wavy", "high_calcium"),
+    ("so puffed I had to stop twice on the landing", "breathing"),
+    ("feeling rigory tonight, second cycle of chemo", "fever"),
+    ("a yellow tinge to my eyes, I look like a banana", "jaundice"),
+    ("my neck is moonish and my collar won't button, and I'm breathless", "swelling_breathless"),
+    ("I barely bumped my rib on the table and now it crunches when I move", "broken_bone"),
+    ("red in my tissue when I cough, the tissue is soaked", "bleeding"),
+    ("she keeled over in the kitchen", "general"),
+    ("my eyes look yellow in the mirror and the same outside", "jaundice"),
     # Our own sentences for signs held-out round 28 missed: a back so sore it catches on
     # coughing, a neck pain (not the idiom "a pain in the neck") stronger every day, an arm
     # that jerked while staring into space, lost minutes with twitching and a gurgling
@@ -482,6 +501,17 @@ def test_detect_reads_context_that_keeps_a_warning(nlp, text, kind):
 # --- detect(): calm look-alikes -----------------------------------------------------------
 
 CALM = [
+    # Our own sentences for the false alarms of round 29: a wrist broken "when I was 12",
+    # a bad dream about legs that would not work, cup final fever at work, sleeping right
+    # through the night, a fruit (blood orange), headaches from new tablets that the nurse
+    # checked and that went after a week. (A lump on a collarbone broken as a teenager that
+    # is "still there" still warns: "still" keeps a sign.)
+    "I broke my ankle when I was 12 and it aches in the cold",
+    "I had a bad dream that my legs wouldn't move, they're fine",
+    "the whole street has cup final fever",
+    "my back is better and I'm sleeping right through the night",
+    "a blood orange for breakfast every day",
+    "the headaches from the new tablets were checked by my nurse and went after a week",
     # Our own sentences for the false alarms of round 28: a clot long since sorted, numbness
     # that went completely and "every day again", a mate's dog's fits, a husband's fever
     # while I sleep in the guest room, "I am the breast cancer patient", how high a
