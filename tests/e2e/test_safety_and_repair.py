@@ -81,6 +81,18 @@ def test_verdict_question_gets_an_honest_answer(servers):
     assert open_question(servers, sender) == "symptoms_affect_daily_life"
 
 
+def test_an_answer_typed_before_a_verdict_question_is_kept_after_the_honest_answer(servers):
+    sender = new_sender()
+    begin(servers, sender)
+    replies = servers.send(sender, "Yes, a lot. Am I a candidate for surgery?")
+    verdicts = [response_text(data_responses("refusals.yml"), name)
+                for name in data_responses("refusals.yml") if name.startswith("utter_ask_verdict/")]
+    assert any(verdict in said(replies) for verdict in verdicts)
+    slots = servers.tracker(sender)["slots"]
+    assert slots["symptoms_affect_daily_life"] == "yes"
+    assert slots["requested_slot"] == "symptom_areas"
+
+
 def test_skip_records_not_sure_and_moves_on(servers):
     sender = new_sender()
     begin(servers, sender, "skip this one")
