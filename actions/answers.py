@@ -472,7 +472,22 @@ def one_in_each_place(doc: Doc) -> bool:
     )
 
 
+# "It was one, then they found another one in my rib": one more than the count before it.
+ONE_MORE_FOUND = re.compile(r"\b(?:one|1) more\b|\banother one\b|\banother (?:in|on|at)\b", re.IGNORECASE)
+
+
+def one_more_than_before(doc: Doc) -> Optional[float]:
+    found = ONE_MORE_FOUND.search(doc.text)
+    if not found:
+        return None
+    before = language.numbers(language.parse(doc.text[: found.start()]))
+    return before[0] + 1 if len(before) == 1 else None
+
+
 def read_growth_count(doc: Doc, intent: Optional[str]) -> Any:
+    one_more = one_more_than_before(doc)
+    if one_more is not None and count_category(one_more):
+        return doubtful(count_category(one_more))  # added up: check the sum
     if one_in_each_place(doc):
         # two for a pair (lungs, hips), more for ribs or vertebrae: check, two first
         return doubtful("two", "three_to_five")
@@ -620,6 +635,9 @@ def age_told_for_a_past_year(text: str, today: datetime.date) -> Optional[int]:
     return None
 
 
+SHORT_BIRTH_YEAR = re.compile(r"\bborn (?:in )?[\u2018\u2019'](\d\d)\b", re.IGNORECASE)
+
+
 def read_age_65_or_older(doc: Doc, intent: Optional[str]) -> Any:
     groups = language.spans(doc, ["AGE_GROUP"])
     stated_group = single([s.id_ for s in groups if not language.is_negated(s)])
@@ -634,6 +652,10 @@ def read_age_65_or_older(doc: Doc, intent: Optional[str]) -> Any:
         # worked out from a date of birth: checked, but exact to the day
         return doubtful(*dict.fromkeys("yes" if age_on(d, today) >= 65 else "no" for d in born))
     birth_years = [n for n in stated if today.year - high <= n <= today.year - low]
+    short_year = SHORT_BIRTH_YEAR.search(doc.text)
+    if short_year and not birth_years:
+        # "born in '49": a year of the last century
+        birth_years = [1900 + int(short_year.group(1))]
     if len(birth_years) == 1:
         return age_from_birth_year(birth_years[0], today)
     if SHORT_OF_65.search(doc.text.lower()):

@@ -818,6 +818,47 @@ def test_a_doubt_then_a_story_that_moves_on_to_an_answer_is_checked_not_stored_a
     assert (reading.value, reading.sure, reading.others) == ("unsure", False, ("yes",))
 
 
+# Words and readings added after held-out round 26 (our own sentences).
+@pytest.mark.parametrize("slot, text, expected", [
+    ("symptoms_affect_daily_life", "everything ok, I get on with things", "no"),
+    ("symptoms_affect_daily_life", "I can't bend to tie my laces", "yes"),
+    ("spread_extent", "it's in a good few spots now", "several_areas"),
+    ("spread_extent", "the two doctors told us different things", "unsure"),
+    # speech-to-text writes "two" as "to" before growths
+    ("growth_count", "there are to growths in the liver", "two"),
+    ("treatment_response", "e don reduce, the doctor is happy", "responding"),
+    ("daily_activity", "I walk 3 miles a day still", "fully_active"),
+    ("daily_activity", "I still do my part-time job but nothing heavy", "light_activity"),
+    ("daily_activity", "I'm up all day but I can't hold down a job", "up_and_about"),
+    ("daily_activity", "she's in bed or a chair most of the day", "limited_self_care"),
+    ("daily_activity", "some days good some days bad", "unsure"),
+    ("age_65_or_older", "I'd rather not share that, sorry", "unsure"),
+    ("other_health_conditions", "my heart is not great, I get angina", "yes"),
+    ("surgery_considered", "they want to pin it, the bone in her leg", "yes"),
+    ("surgery_considered", "only on the breast, not for where it has spread", "no"),
+    ("complete_removal_likely", "the surgeon say e go comot everything", "yes"),
+    ("complete_removal_likely", "they didn't really say", "unsure"),
+    ("main_goal", "to ease my pain so I can sleep", "symptom_relief"),
+    ("main_goal", "mair time wi the grandweans", "long_term_control"),
+    ("main_goal", "I haven't decided yet", "unsure"),
+])
+def test_words_added_after_round_26(slot, text, expected):
+    assert interpret(slot, text, "inform") == expected
+
+
+@pytest.mark.parametrize("slot, text, best", [
+    # one more than the count before it: added up, checked
+    ("growth_count", "Just the one, then they found one more in the spine", "two"),
+    ("growth_count", "two in the liver and another in the bone", "three_to_five"),
+    # a two-digit year of birth: the last century
+    ("age_65_or_older", "born in '52, work it out", "yes"),
+    ("age_65_or_older", "born in '70", "no"),
+])
+def test_readings_after_round_26_are_worked_out_and_checked(slot, text, best):
+    reading = answers.read(slot, text, "inform")
+    assert (reading.value, reading.sure) == (best, False)
+
+
 # Words and readings added after held-out round 25 (our own sentences).
 @pytest.mark.parametrize("slot, text, expected", [
     ("symptoms_affect_daily_life", "yes it is affecting, I am not able to do my gardening", "yes"),

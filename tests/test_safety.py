@@ -194,6 +194,23 @@ RED_FLAGS = {
 }
 # Whose, when, how: a sign that stays a warning though someone else or a question is near.
 KEPT_IN_CONTEXT = [
+    # Our own sentences for signs held-out round 30 missed: a leg that stopped working
+    # properly after an answer, not making it to the toilet, legs full of sand and barely
+    # shuffling, a sore spine "really sore", a strong back pain worse every night, back
+    # pain nothing shifts "and climbing", a fit told in fragments, bits of sight going
+    # missing with a splitting head, panting in bed, shoulders used to breathe, boiling then
+    # freezing on chemo.
+    ("it's in two places. also my left leg stopped working properly today", "spinal_cord"),
+    ("I didn't make it to the loo and couldn't feel I needed to go", "spinal_cord"),
+    ("his legs are like they are full of sand and he can barely shuffle", "spinal_cord"),
+    ("my spine hurts when I press it, really sore", "back_pain"),
+    ("a very strong pain in the back, every night it is more", "back_pain"),
+    ("my back pain doesn't shift no matter what I do and climbing", "back_pain"),
+    ("Seizing. Just now. My husband.", "seizure"),
+    ("my head is splitting and bits of what I see keep going missing", "headache"),
+    ("she's panting like she just ran, sitting in her chair", "breathing"),
+    ("he is using his shoulders to breathe", "breathing"),
+    ("hot one minute and cold the next, on chemo", "fever"),
     # Our own sentences for signs held-out round 29 missed: legs gone "real heavy", pain in
     # the back (not "my back") stronger each day, a jaw chomping while she doesn't answer,
     # thrown up with things looking wavy, stopping three times on four stairs, feeling
@@ -501,6 +518,29 @@ def test_detect_reads_context_that_keeps_a_warning(nlp, text, kind):
 # --- detect(): calm look-alikes -----------------------------------------------------------
 
 CALM = [
+    # Our own sentences for the false alarms of round 30: yellow eyes "as a teen", long
+    # sorted; back on my feet now; a carer off sick with a fever; idioms (giving me the
+    # shivers, bleeding awful, weak at the knees); a song and a film; a clot scan that was
+    # clear; seizure meds; chest pain that was reflux; confusion that was a urine
+    # infection, treated; wobbly legs fixed with tablets; a fever all treated and home now.
+    # (A brother's coughed-up blood with "I'm fine" after it still warns: the patient's "I"
+    # comes back into the message.)
+    "I had yellow eyes as a teen with glandular fever, long sorted",
+    "after my op in March I couldn't walk far but I'm back on my feet now",
+    "my carer is off with a fever so my son is driving me",
+    "all this waiting gives me the shivers",
+    "the parking at the clinic is bleeding awful",
+    "I went weak at the knees when the consultant smiled",
+    "humming Fever by Peggy Lee in the kitchen",
+    "we watched Breathless last night, what a film",
+    "they scanned my leg for a clot and it was clear",
+    "my seizure tablets are doing their job, no fits this year",
+    "chest pain last week, it was reflux, the ECG was fine",
+    "her confusion was a urine infection, treated with antibiotics",
+    "the wobbly legs were low potassium, fixed with tablets",
+    "I was in with a fever in October, all treated and home now",
+    # pain that makes the housework "very hard" is how symptoms affect the day, not a warning
+    "the pain in my hip makes the gardening very hard for me",
     # Our own sentences for the false alarms of round 29: a wrist broken "when I was 12",
     # a bad dream about legs that would not work, cup final fever at work, sleeping right
     # through the night, a fruit (blood orange), headaches from new tablets that the nurse
