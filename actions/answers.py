@@ -654,8 +654,11 @@ def read_age_65_or_older(doc: Doc, intent: Optional[str]) -> Any:
     birth_years = [n for n in stated if today.year - high <= n <= today.year - low]
     short_year = SHORT_BIRTH_YEAR.search(doc.text)
     if short_year and not birth_years:
-        # "born in '49": a year of the last century
-        birth_years = [1900 + int(short_year.group(1))]
+        # "born in '49": the century that gives a possible age
+        birth_years = [
+            year for year in (1900 + int(short_year.group(1)), 2000 + int(short_year.group(1)))
+            if low <= today.year - year <= high
+        ]
     if len(birth_years) == 1:
         return age_from_birth_year(birth_years[0], today)
     if SHORT_OF_65.search(doc.text.lower()):

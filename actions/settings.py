@@ -47,7 +47,7 @@ PAUSES_THAT_KEEP_AN_ANSWER = frozenset({"feeling_scared"})
 # Digressions whose action keeps a sure answer typed before the question in the same
 # message: "Yes small, but why does size matter?" (action_explain_question), "No, nobody's
 # brought it up, should I be pushing for it?" (action_keep_answer_before_verdict_question).
-EXPLAINS_AND_KEEPS_AN_ANSWER = frozenset({"ask_why", "ask_verdict"})
+KEEP_AN_ANSWER_BEFORE_THE_QUESTION = frozenset({"ask_why", "ask_verdict"})
 
 # A reading that is not sure waits here for the person to confirm it; the question
 # last stored from free text (and said back) is remembered for one turn, so that

@@ -305,7 +305,7 @@ async def measure_capture(agent: Any, heldout_set: Dict[str, Any], undeclared_en
                 reply = candidacy_form.answer_beside_pause(slot, tracker, domain)
             else:
                 reply = candidacy_form.read_reply(slot, tracker)
-            if not reply and intent.get("name") in settings.EXPLAINS_AND_KEEPS_AN_ANSWER:
+            if not reply and intent.get("name") in settings.KEEP_AN_ANSWER_BEFORE_THE_QUESTION:
                 # the rules explain the question, and action_explain_question keeps a
                 # sure answer typed before it ("Yes small, but why does size matter?")
                 reply = candidacy_form.answer_before_a_question(slot, tracker, domain)

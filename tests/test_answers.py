@@ -853,6 +853,8 @@ def test_words_added_after_round_26(slot, text, expected):
     # a two-digit year of birth: the last century
     ("age_65_or_older", "born in '52, work it out", "yes"),
     ("age_65_or_older", "born in '70", "no"),
+    # no one of the age range was born in 1905: 2005
+    ("age_65_or_older", "born in '05", "no"),
 ])
 def test_readings_after_round_26_are_worked_out_and_checked(slot, text, best):
     reading = answers.read(slot, text, "inform")
