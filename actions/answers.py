@@ -480,7 +480,8 @@ def one_more_than_before(doc: Doc) -> Optional[float]:
     found = ONE_MORE_FOUND.search(doc.text)
     if not found:
         return None
-    before = language.numbers(language.parse(doc.text[: found.start()]))
+    said_before = [t for t in doc if t.idx < found.start()]
+    before = language.numbers(doc[: len(said_before)].as_doc())
     return before[0] + 1 if len(before) == 1 else None
 
 

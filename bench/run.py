@@ -306,8 +306,8 @@ async def measure_capture(agent: Any, heldout_set: Dict[str, Any], undeclared_en
             else:
                 reply = candidacy_form.read_reply(slot, tracker)
             if not reply and intent.get("name") in settings.KEEP_AN_ANSWER_BEFORE_THE_QUESTION:
-                # the rules explain the question, and action_explain_question keeps a
-                # sure answer typed before it ("Yes small, but why does size matter?")
+                # the rules answer the "why?" or the verdict question, and their action keeps
+                # a sure answer typed before it ("Yes small, but why does size matter?")
                 reply = candidacy_form.answer_before_a_question(slot, tracker, domain)
             # read_reply leaves a digression to the rules by extracting nothing at all.
             held = reply.get(settings.CONFIRM_SLOT)
