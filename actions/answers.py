@@ -346,7 +346,12 @@ def read_symptom_areas(doc: Doc, intent: Optional[str]) -> Optional[List[str]]:
     areas = [s.id_ for s in sites]
     if not areas:
         return [UNSURE] if intent == "unsure" else None
-    return [area for area in AREA_ORDER if area in areas]
+    areas = [area for area in AREA_ORDER if area in areas]
+    doubts = unclaimed_unsure_phrases(doc)
+    if doubts and hedged(doc) and min(d.start for d in doubts) < min(s.start for s in sites):
+        # "I really don't know, could be the bones, could be something else": the doubt leads
+        return doubtful([UNSURE], areas)
+    return areas
 
 
 SPREAD_FLIPPED = {"one_area": "several_areas", "several_areas": "one_area"}
@@ -715,10 +720,10 @@ NOTTINGHAM_SCORE = re.compile(
 
 
 # "score of 5 out of 9 on the Nottingham system": the score as a fraction of its top, 9;
-# "pleomorphism 2, tubules 2, mitoses 1, total 5": the total of the three parts.
+# "pleomorphism 2, tubules 2, mitoses 1, total 5" (or "so 5"): the total of the three parts.
 SCORE_OUT_OF_NINE = re.compile(
     r"\b(?:score|total)\s*(?:of|is|was|:|=)?\s*([3-9])\s*(?:/|out of)\s*9\b"
-    r"|\b(?:tubules|mitoses|pleomorphism)\b.*?\btotal\s*(?:of|is|was|:|=)?\s*([3-9])\b(?!\s*(?:/|out of))"
+    r"|\b(?:tubules|mitoses|pleomorphism)\b.*?(?:\btotal|\bso|\bmakes|\bequals|=)\s*(?:of|is|was|:|=)?\s*([3-9])\b(?!\s*(?:/|out of))"
 )
 
 
@@ -865,6 +870,10 @@ def within_a_bound(timed, doc: Doc) -> Optional[float]:
     return shorter if shorter < longest and any(word in said_before for word in UPPER_BOUNDS) else None
 
 
+# "it was for years later": "four" as speech-to-text writes it, where "for years" cannot mean "a long time"
+FOR_AS_FOUR = re.compile(r"\b(?:was|about|around|roughly|nearly|almost|maybe)\s+for\s+years\b", re.IGNORECASE)
+
+
 def read_years_to_metastasis(doc: Doc, intent: Optional[str]):
     # each span of time read once, with its length in years
     timed = [(s, years) for s in language.spans(doc, ["DURATION"]) if (years := language.duration_in_years(s)) is not None]
@@ -887,6 +896,8 @@ def read_years_to_metastasis(doc: Doc, intent: Optional[str]):
             # "six months after chemo, which was six months after diagnosis, so about a year"
             return doubtful(durations[-1], *durations[:-1])
         return doubtful(*durations)
+    if FOR_AS_FOUR.search(doc.text):
+        return doubtful(4.0)  # "it was about for years": speech-to-text's "four"; checked
     if says_unsure(doc):
         return UNSURE
     dates = two_dates(doc.text)
@@ -1034,7 +1045,7 @@ def reading_after_change(slot: str, doc: Doc) -> Optional[Reading]:
 SELF_CORRECTION = re.compile(
     r"\b(?:no,?\s+wait|wait,?\s+no|no,?\s+sorry|sorry,?\s+no|no,?\s+hang on|hang on|no\s+no|"
     r"scratch that|i mean|i meant|i mixed (?:it|them) up|i misread|wait,?\s+actually|no\W+wait|"
-    r"i (?:almost |nearly )?forgot|actually,?\s+no|actually,?\s+yes|hmm+,?\s+no|"
+    r"i (?:almost |nearly )?forgot|actually,?\s+(?=(?:no|yes)\b)|hmm+,?\s+no|"
     # "I said 5 before but I checked and it was actually 4"
     r"i\s+said\s+[^.,;]{1,25}?\s+before,?\s+but(?:\s+i\s+checked(?:\s+and)?)?)\b"
     # "I'm 65, well, 64 and eleven months": a number taken back at once
@@ -1082,12 +1093,14 @@ def double_negative(doc: Doc) -> bool:
     return False
 
 
-# "It's not that ...", "I wouldn't say ...": what follows is denied, so a yes/no read from
+# "It's not that ...", "I wouldn't say ...", "I don't think they can't ...": what follows is denied, so a yes/no read from
 # it is the other way round (and rests on a negation: checked).
 DENIED_FRAME = re.compile(
     r"^\W*(?:(?:well|madam|sir|doctor|honestly|look|ok|okay),?\s*)?(?:it'?s|it is|its|it isn'?t|it was)\s+not\s+(?:that|like)\b"
     r"|^\W*(?:it isn'?t|it is not|it wasn'?t|it was not)\s+(?:that|like)\b"
-    r"|^\W*i\s+(?:would\s*n'?o?t|wouldn'?t|wouldnt|would not)\s+say\b",
+    r"|^\W*i\s+(?:would\s*n'?o?t|wouldn'?t|wouldnt|would not)\s+say\b"
+    # "I don't think they can't": the thought denied is itself a "no"
+    r"|^\W*i\s+(?:don'?t|dont|do not)\s+think\b(?=\s+\w+\s+(?:can'?t|cannot|can not|won'?t|wouldn'?t|couldn'?t|didn'?t|don'?t|haven'?t)\b)",
     re.IGNORECASE,
 )
 FRAMED_QUESTIONS = frozenset({
@@ -1109,19 +1122,29 @@ FRAME_ENDS = re.compile(r"[,;.]|\bbut\b", re.IGNORECASE)
 # "I had DCIS removed, does that count?", "not sure if my thyroid counts": the person
 # gives an answer and doubts whether it is one.
 COUNTS_DOUBT = re.compile(
-    r"\b(?:does|do|would|will|did)\s+(?:that|this|it|they|those|these|(?:the|my|her|his)\s+[\w\s-]{1,30}?)\s+count\b"
+    r"\b(?:does|do|would|will|did)\s+(?:that|this|it|they|those|these|(?:the|my|her|his)\s+[\w\s-]{1,30}?|\d[\d.,]*\s*\w{0,3})\s+count\b"
     r"|\b(?:if|whether)\s+[\w\s'-]{1,40}?\s+counts?\b",
     re.IGNORECASE,
 )
 
 
-def doubts_it_counts(slot: str, text: str, reading: Reading) -> Optional[Reading]:
+BREAK_BETWEEN = re.compile(r"[,.;:?!]")
+
+
+def doubts_it_counts(doc: Doc, reading: Reading) -> Optional[Reading]:
     """A definite answer given beside a doubt about whether it counts, held for the
     person to confirm, with "not sure" as the other choice."""
     # "not sure if my thyroid counts" already reads as "not sure": stored as said
-    if reading.value is None or is_unsure(reading.value) or not COUNTS_DOUBT.search(text):
+    question = COUNTS_DOUBT.search(doc.text) if reading.value is not None and not is_unsure(reading.value) else None
+    if question is None:
         return None
-    return doubtful(reading.value, UNSURE)
+    # "I really don't know, does 2cm count as small?": a doubt of its own, said first, leads
+    # ("25mm, not sure if that counts" doubts only whether it counts)
+    doubt_first = any(
+        span.end_char < question.start() and BREAK_BETWEEN.search(doc.text[span.end_char: question.start()])
+        for span in unclaimed_unsure_phrases(doc)
+    )
+    return doubtful(UNSURE, reading.value) if doubt_first else doubtful(reading.value, UNSURE)
 
 
 def torn(reading: Reading) -> bool:
@@ -1154,12 +1177,13 @@ def read(slot: str, text: str, intent: Optional[str] = None) -> Reading:
         if later is not None and later.value is not None:
             earlier = [reading.value] if reading.value not in (None, later.value) else []
             return doubtful(later.value, *earlier)
-    counts = doubts_it_counts(slot, text, reading)
+    counts = doubts_it_counts(doc, reading)
     if counts is not None:
         return counts
     if torn(reading) and says_unsure(doc):
         # "was it 2 or 3? can't remember": torn between answers, and says so; "not sure" first
-        return doubtful(UNSURE, *[v for v in (reading.value, *reading.others) if not is_unsure(v)])
+        unsure = [UNSURE] if isinstance(reading.value, list) else UNSURE  # a list question keeps its shape
+        return doubtful(unsure, *[v for v in (reading.value, *reading.others) if not is_unsure(v)])
     if reading.value is None or is_unsure(reading.value) or not reading.sure:
         return reading
     if hedged(doc) or unsure_beside(doc) or double_negative(doc) or change or long_reply(doc):

@@ -104,13 +104,17 @@ def read_reply(slot: Text, tracker: Tracker) -> Dict[Text, Any]:
     text = message.get("text") or ""
     intent_name = (message.get("intent") or {}).get("name")
     intent = confident_intent(message)
-    if intent_name == settings.URGENT_INTENT or intent in settings.FIRM_DIGRESSION_INTENTS:
+    if intent_name == settings.URGENT_INTENT:
+        return {}
+    if intent in settings.FIRM_DIGRESSION_INTENTS and not sure_answer_instead(slot, text, intent):
         return {}
     if (
         intent == "change_answer"
         and language.words(text) & settings.CORRECTION_WORDS  # cheap: most replies have none
         and answers.correction_words_outside_the_answer(slot, text, settings.CORRECTION_WORDS)
         and not answers.only_about(slot, text)
+        # "No... well actually yes, it stops me": the reply corrects itself, not an earlier answer
+        and answers.reading_after_self_correction(slot, text) is None
     ):
         # a correction of another answer; "ER negative, triple negative actually" answers this one
         return {}
@@ -127,6 +131,15 @@ def read_reply(slot: Text, tracker: Tracker) -> Dict[Text, Any]:
     if intent in settings.SOFT_DIGRESSION_INTENTS and (reading.value is None or language.looks_like_question(text)):
         return {}
     return stored(slot, reading)
+
+
+def sure_answer_instead(slot: Text, text: Text, intent: Optional[Text]) -> bool:
+    """ "Ma is ninety-one, still sharp as a tack" taken for about_assistant: a request with
+    no cue words of its own gives way to a sure answer that is not a question."""
+    if intent not in settings.REQUESTS_AN_ANSWER_OUTWEIGHS or language.looks_like_question(text):
+        return False
+    reading = answers.read(slot, text, intent)
+    return reading.sure and reading.value is not None and not answers.is_unsure(reading.value)
 
 
 def _sure_answer(slot: Text, text: Text, tracker: Tracker, domain: DomainDict) -> Optional[answers.Reading]:

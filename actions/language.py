@@ -110,7 +110,10 @@ def _so_opens_a_clause(token) -> bool:
 
 def is_negated(span: Span) -> bool:
     """True when a negation cue stands earlier in the same clause ("no one mentioned surgery")."""
+    inside_a_yes = _inside_topic_yes(span.doc)
     for token in _clause_before(span):
+        if token.i in inside_a_yes:
+            continue  # "can't sleep for the ache": the "not" belongs to "can't sleep", a yes
         word = token.norm_.lower()
         following = token.doc[token.i + 1].norm_.lower() if token.i + 1 < len(token.doc) else ""
         if word == "no" and following in ANSWER_NO_BEFORE:
@@ -122,6 +125,20 @@ def is_negated(span: Span) -> bool:
         if word in NEGATION_CUES:
             return True
     return False
+
+
+# Topic phrases that hold their own negation and mean yes ("can't sleep", "can't work").
+YES_MEANING_LABELS = frozenset({"SYMPTOM"})
+
+
+def _inside_topic_yes(doc) -> set:
+    """Tokens of the question's own phrases that mean yes ("can't sleep", "cannot work")."""
+    return {
+        index
+        for found in doc.spans.get(ANSWER_SPANS_KEY, [])
+        if found.label_ in YES_MEANING_LABELS and found.id_ == "yes"
+        for index in range(found.start, found.end)
+    }
 
 
 def is_doubted(span: Span) -> bool:

@@ -31,6 +31,10 @@ FIRM_DIGRESSION_INTENTS = frozenset(
         "out_of_scope", "start_again", "delete_my_answers",
     }
 )
+# Firm digressions that have no cue words of their own (nlp/digression_cues.yml): DIET
+# gives them to answers it has not seen ("I am 70 plus now" as out_of_scope). A sure
+# reading that is not a question is then the answer.
+REQUESTS_AN_ANSWER_OUTWEIGHS = frozenset({"about_assistant", "out_of_scope"})
 # A correction names itself ("actually I'm 64", "I got that wrong"): without one of
 # these words a reply the classifier calls change_answer is read as an answer first.
 CORRECTION_WORDS = frozenset(

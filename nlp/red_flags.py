@@ -89,8 +89,10 @@ GENERAL = "general"
 
 # Parts that make a sign together. Each entry: (kind, scope, parts); every element of
 # `parts` is a set of part ids, and each set needs one span in the same scope.
-# scope "segment": the same stretch of a sentence (up to "but", ";", "." ...);
-# scope "clause": the same clause (commas and "and" also end it).
+# scope "segment": the same stretch of a sentence (up to "but", ";", "." ...), where "but it"
+# goes on about the same thing;
+# scope "clause": the same clause (commas and "and" also end it);
+# scope "sentence": the whole sentence.
 _Parts = Tuple[FrozenSet[str], ...]
 
 
@@ -140,7 +142,7 @@ COMBINATIONS: Tuple[Tuple[str, str, _Parts], ...] = (
     # Yellow skin or eyes.
     ("jaundice", "segment", (_need("yellow"), _need("skin"))),
     # Swelling of the face, neck or arm with breathlessness (a blocked vein in the chest).
-    ("swelling_breathless", "segment", (_need("swollen"), _need("upper_body"), _need("breath"))),
+    ("swelling_breathless", "sentence", (_need("swollen"), _need("upper_body"), _need("breath"))),
     # A bone that breaks or gives way: with little force it may be weakened by cancer.
     ("broken_bone", "segment", (_need("bone_part"), _need("break"))),
     # Bleeding that is heavy or will not stop.
@@ -152,6 +154,7 @@ COMBINATIONS: Tuple[Tuple[str, str, _Parts], ...] = (
     ("blood_clot", "segment", (_need("swollen"), _need("calf"), _need("hot_red"))),
     ("blood_clot", "segment", (_need("swollen"), _need("calf"), _need("one_side"))),
     ("blood_clot", "segment", (_need("calf_strict"), _need("hot_red"))),
+    ("blood_clot", "segment", (_need("calf_strict"), _need("swollen"), _need("pain"))),
     # One leg or arm bigger than the other and painful: swelling described by comparison.
     ("blood_clot", "segment", (_need("calf"), _need("one_side"), _need("hot_red", "pain"))),
     # Anything else urgent: severe pain anywhere; diarrhoea that is heavy or will not stop.
@@ -187,6 +190,8 @@ CALM_ONLY_FOR = {"neuropathy": frozenset({"spinal_cord"}), "chronic": frozenset(
 # since") or with one of these words ("... but it went away").
 PRESENT_TENSE = frozenset({"is", "are", "am", "'s", "'re", "'m", "says", "feels", "keeps", "looks", "running"})
 PAST_TENSE = frozenset({"had", "was", "were", "did", "finished"})
+REFERRING_PRONOUNS = frozenset({"it", "that", "this", "they", "which", "those", "these"})
+REPORTING_VERBS = frozenset({"said", "says", "told", "reckons", "reckoned", "thinks", "thought"})
 REFERRING_OPENERS = frozenset({"it", "that", "this", "they", "which", "those", "these", "nothing", "none", "all"})
 
 NEGATION_CUES = frozenset({"no", "not", "never", "without", "none", "nothing", "nobody", "neither", "nor"})
@@ -197,6 +202,7 @@ NEVER_EMPHASIS = frozenset({"so", "this", "such", "like", "as"})
 NEGATION_WINDOW = 6
 
 SENTENCE_BREAKS = frozenset({".", "!", "?", "\n", "\n\n"})
+GOES_ON_ABOUT_IT = frozenset({"it", "its"})
 SEGMENT_BREAKS = frozenset({";", "but", "although", "though", "however", "except", "whereas", "yet"})
 CLAUSE_BREAKS = SEGMENT_BREAKS | frozenset({",", ":", "and", "because", "-", "--", "("})
 
@@ -325,6 +331,8 @@ class _Layout:
     segment: List[int]
     clause: List[int]
     clause_start: Dict[int, int]
+    # Segments joined where "but it" goes on about the same thing ("slight backache, but it's worse lying down")
+    topic: List[int]
 
 
 def detect(doc: Doc) -> Optional[str]:
@@ -420,8 +428,8 @@ def assess(doc: Doc) -> Assessment:
 
 def _layout(doc: Doc) -> _Layout:
     """Sentence, segment and clause number of every token; break words belong to no clause's content."""
-    sentence, segment, clause = [], [], []
-    s = g = c = 0
+    sentence, segment, clause, topic = [], [], [], []
+    s = g = c = t = 0
     clause_start: Dict[int, int] = {0: 0}
     for token in doc:
         word = token.norm_.lower()
@@ -431,19 +439,26 @@ def _layout(doc: Doc) -> _Layout:
             sentence.append(s)
             segment.append(g)
             clause.append(c)
-            s, g, c = s + 1, g + 1, c + 1
+            topic.append(t)
+            s, g, c, t = s + 1, g + 1, c + 1, t + 1
             clause_start[c] = token.i + 1
             continue
         joined_hyphen = text == "-" and token.i > 0 and not doc[token.i - 1].whitespace_  # "cross-legged"
         if word in CLAUSE_BREAKS and not joined_hyphen:
             if word in SEGMENT_BREAKS:
                 g += 1
+                t += 0 if _goes_on_about_it(doc, token.i + 1) else 1
             c += 1
             clause_start[c] = token.i + 1
         sentence.append(s)
         segment.append(g)
         clause.append(c)
-    return _Layout(sentence, segment, clause, clause_start)
+        topic.append(t)
+    return _Layout(sentence, segment, clause, clause_start, topic)
+
+
+def _goes_on_about_it(doc: Doc, i: int) -> bool:
+    return i < len(doc) and doc[i].norm_.lower() in GOES_ON_ABOUT_IT
 
 
 def _tokens_in(spans: Iterable[Span]) -> set:
@@ -490,16 +505,23 @@ def _is_negated(span: Span, layout: _Layout, ignored: set) -> bool:
 def _combinations(parts: List[Span], needed: _Parts, scope: str, layout: _Layout) -> List[List[Span]]:
     """For every scope unit that has them, one part span per needed group (the first
     of each), so each mention is judged on its own context."""
-    unit = layout.segment if scope == "segment" else layout.clause
+    unit = {"sentence": layout.sentence, "segment": layout.topic, "clause": layout.clause}[scope]
     by_unit: Dict[int, List[Span]] = {}
     for span in sorted(parts, key=lambda s: s.start):
         by_unit.setdefault(unit[span.start], []).append(span)
     found: List[List[Span]] = []
     for key in sorted(by_unit):
         chosen = [next((s for s in by_unit[key] if s.id_ in group), None) for group in needed]
-        if all(chosen):
+        if all(chosen) and (scope != "segment" or _only_qualifiers_go_on(chosen, layout)):
             found.append(chosen)
     return found
+
+
+def _only_qualifiers_go_on(chosen: List[Span], layout: _Layout) -> bool:
+    """After "but it" only words about the same sign ("worse", "at night") join it; a new
+    body part there is another matter ("hands orange, but it was the fake tan, eyes white")."""
+    first_segment = min(layout.segment[s.start] for s in chosen)
+    return all(s.id_ in QUALIFIER_PARTS for s in chosen if layout.segment[s.start] != first_segment)
 
 
 def _inside_longer_sign(spans: List[Span], kind: str, other_kind: str, other: List[Span]) -> bool:
@@ -543,6 +565,9 @@ def _silenced(
     explained = _explained_right_after(own_clause, calm_spans, layout, doc)
     if explained:
         return explained
+    feared = _object_of_a_fear(last, calm_spans, doc)
+    if feared:
+        return feared
     # Something new or recent in the sign's clause or later in its sentence keeps it
     # ("I had a fit years ago and another one today").
     # A word of the sign itself ("can't keep water down") is not news about it.
@@ -573,6 +598,20 @@ def _silenced(
             return f"{calm.id_}: {calm.text!r}"
         if calm_clause < own_clause and (_covers_forward(calm, last, layout) or _opens_in_the_past(calm, last, layout, doc)):
             return f"{calm.id_}: {calm.text!r}"
+    return None
+
+
+# Words that may stand between a fear and what is feared ("the thought of a blood clot").
+BEFORE_THE_FEARED = frozenset({"a", "an", "the", "my", "another", "getting", "having"})
+
+
+def _object_of_a_fear(sign: Span, calm_spans: List[Span], doc: Doc) -> Optional[str]:
+    """ "The thought of a blood clot keeps me up at night": the sign is what is feared,
+    so news later in the clause ("keeps") is about the fear, not the sign."""
+    for calm in calm_spans:
+        between = [t.norm_.lower() for t in doc[calm.end: sign.start]]
+        if calm.id_ == "hypothetical" and calm.end <= sign.start and len(between) <= 2 and set(between) <= BEFORE_THE_FEARED:
+            return f"feared: {calm.text!r}"
     return None
 
 
@@ -705,8 +744,11 @@ def _another_event(calm: Span, sign: Span, layout: _Layout, doc: Doc) -> bool:
     if calm.id_ != "past":
         return False
     sign_words = {t.norm_.lower() for t in doc if layout.clause[t.i] == layout.clause[sign.start]}
-    calm_words = {t.norm_.lower() for t in doc if layout.clause[t.i] == layout.clause[calm.start]}
-    return bool(sign_words & PRESENT_TENSE) and bool(calm_words & PAST_TENSE) and not calm_words & REFERRING_OPENERS
+    calm_clause = [t for t in doc if layout.clause[t.i] == layout.clause[calm.start]]
+    calm_words = {t.norm_.lower() for t in calm_clause}
+    # "it was in 2019" refers back to the sign; "the scan was all clear last month" does not
+    refers_back = calm_clause[0].norm_.lower() in REFERRING_OPENERS or bool(calm_words & REFERRING_PRONOUNS)
+    return bool(sign_words & PRESENT_TENSE) and bool(calm_words & PAST_TENSE) and not refers_back
 
 
 def _refers_back(calm: Span, layout: _Layout, doc: Doc) -> bool:
@@ -718,6 +760,10 @@ def _refers_back(calm: Span, layout: _Layout, doc: Doc) -> bool:
     if start > 0 and doc[start - 1].norm_.lower() == "because":
         return True  # "my arm went dead because I slept on it"
     opener = doc[start].norm_.lower() if start < len(doc) else ""
+    # "and (the nurse) said it's all the carrots": what someone said points back the same way
+    said = next((t.i for t in doc[start: start + 4] if t.norm_.lower() in REPORTING_VERBS), None)
+    if said is not None and said + 1 < len(doc):
+        opener = doc[said + 1].norm_.lower()
     # "the radiotherapy fixed it": the calm phrase itself points back at the sign
     return opener in REFERRING_OPENERS or any(t.norm_.lower() in ("it", "that") for t in calm)
 

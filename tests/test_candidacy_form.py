@@ -665,7 +665,10 @@ def test_every_digression_intent_keeps_the_question_open(intent, text, domain, m
     assert dispatcher.messages == []
 
 
-@pytest.mark.parametrize("intent", sorted(settings.FIRM_DIGRESSION_INTENTS | {settings.URGENT_INTENT}))
+@pytest.mark.parametrize(
+    "intent",
+    sorted(settings.FIRM_DIGRESSION_INTENTS - settings.REQUESTS_AN_ANSWER_OUTWEIGHS | {settings.URGENT_INTENT}),
+)
 def test_firm_digressions_and_warning_signs_never_become_answers(intent, domain, make_tracker, run_action):
     tracker = make_tracker(
         text="grade 2", intent=intent, confidence=0.99,
@@ -674,6 +677,27 @@ def test_firm_digressions_and_warning_signs_never_become_answers(intent, domain,
     events, dispatcher = run_action(ValidateCandidacyForm(), tracker)
     assert answer_events(events) == {}
     assert dispatcher.messages == []
+
+
+@pytest.mark.parametrize("intent", sorted(settings.REQUESTS_AN_ANSWER_OUTWEIGHS))
+@pytest.mark.parametrize("slot, text, stored", [
+    # a sure answer that is no question: the classifier's guess gives way
+    ("age_65_or_older", "she is ninety-one, still sharp as a tack", {"age_65_or_older": "yes"}),
+    ("tumor_grade", "grade 2", {"tumor_grade": "intermediate"}),
+    # a question, a hedged answer, "not sure", or no answer: the request stands
+    ("tumor_grade", "grade 2, are you a robot?", {}),
+    ("tumor_grade", "grade 2 I think", {}),
+    ("tumor_grade", "no idea", {}),
+    ("tumor_grade", "who made you", {}),
+])
+def test_a_sure_answer_outweighs_a_request_that_has_no_cue_words(intent, slot, text, stored, domain, make_tracker, run_action):
+    assert intent in settings.FIRM_DIGRESSION_INTENTS
+    tracker = make_tracker(
+        text=text, intent=intent, confidence=0.99,
+        requested_slot=slot, slots=answered_before(slot, domain, {}),
+    )
+    events, _ = run_action(ValidateCandidacyForm(), tracker)
+    assert answer_events(events) == stored
 
 
 @pytest.mark.parametrize("slot, text, stored", [
@@ -693,6 +717,16 @@ def test_change_answer_is_a_digression_only_when_it_sounds_like_a_correction_of_
     )
     events, _ = run_action(ValidateCandidacyForm(), tracker)
     assert answer_events(events) == stored
+
+
+def test_a_reply_that_corrects_itself_at_once_is_an_answer_to_the_open_question(domain, make_tracker, run_action):
+    # "actually" is a correction word, but what it corrects is in the same message: checked
+    tracker = make_tracker(
+        text="No... well actually yes, my hip stops me gardening", intent="change_answer", confidence=0.97,
+        requested_slot="symptoms_affect_daily_life", slots=answered_before("symptoms_affect_daily_life", domain, {}),
+    )
+    events, _ = run_action(ValidateCandidacyForm(), tracker)
+    assert slot_sets(events)[settings.CONFIRM_SLOT]["best"] == "yes"
 
 
 @pytest.mark.parametrize("text", ["should I have surgery or not", "am I a candidate for this", "is grade 3 bad?"])

@@ -50,6 +50,9 @@ def test_every_training_example_of_a_request_has_its_cue_words(nlp, intent):
         ("the same as ever", "start_again"),
         # "back" in a body word is no request to go back
         ("it's the pain in my back i want eased", "go_back"),
+        # Scots "ma back"; "again" after a task in Nigerian English is "any more"
+        ("aye, it's ma back, cannae bend", "go_back"),
+        ("the pain no dey gree me do my work again", "start_again"),
     ],
 )
 def test_a_request_without_its_words_gives_way_to_the_next_intent(nlp, text, classified):
@@ -101,6 +104,7 @@ def test_it_runs_after_the_classifiers_it_corrects():
     ("the pain in my lower back", set()),
     ("go back to the pain question", {"go_back"}),
     ("go back, my back answer was wrong", {"go_back"}),
+    ("can we start again, I can't walk again after this", {"start_again"}),
 ])
 def test_a_cue_inside_a_body_word_does_not_count(nlp, text, cued):
     assert digressions.cued_intents(nlp(text.lower())) == cued

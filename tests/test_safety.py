@@ -194,6 +194,22 @@ RED_FLAGS = {
 }
 # Whose, when, how: a sign that stays a warning though someone else or a question is near.
 KEPT_IN_CONTEXT = [
+    # Our own sentences for signs held-out round 31 missed: a leg gone "sort of dead", an
+    # upper back that "has ached" and gets worse, a mild backache "but it's" worse lying
+    # down, breath too short to say a sentence, puffy face with breathlessness after "but",
+    # calf pain and swelling after a journey, coughing up pink froth, blanking out while
+    # shaking.
+    ("no big deal but her left leg feels sort of dead since lunch", "spinal_cord"),
+    ("my upper back has ached for days and it keeps getting worse", "back_pain"),
+    ("a bit of backache, nothing much, but it's worse when I lie down", "back_pain"),
+    ("I can't finish a sentence without stopping for air", "breathing"),
+    ("my breath is so short today", "breathing"),
+    ("his face and neck look puffy but he's breathless as well", "swelling_breathless"),
+    ("my calf is painful and swelling after the coach trip", "blood_clot"),
+    ("coughing up pink frothy spit this evening", "breathing"),
+    ("he blanked out and was shaking all over", "seizure"),
+    # a past "all clear" about a scan is another event, not the sign's own past
+    ("this headache is new and the worst ever, the scan was all clear last month", "headache"),
     # Our own sentences for signs held-out round 30 missed: a leg that stopped working
     # properly after an answer, not making it to the toilet, legs full of sand and barely
     # shuffling, a sore spine "really sore", a strong back pain worse every night, back
@@ -518,6 +534,21 @@ def test_detect_reads_context_that_keeps_a_warning(nlp, text, kind):
 # --- detect(): calm look-alikes -----------------------------------------------------------
 
 CALM = [
+    # Our own sentences for the false alarms of round 31: the thought of a clot, a mind
+    # that went blank, sleepy after a big meal and fine now, a hospital drama's seizure,
+    # orange skin from carrots, turmeric fingers, a photo filter, headaches that needed
+    # glasses, drowsiness that was the new painkiller. (A son's fever and a brother's
+    # seizure still warn: a carer may be typing for the patient.)
+    "the thought of getting a blood clot keeps me awake",
+    "my mind just went blank when the nurse asked my date of birth",
+    "I was drowsy after a big dinner, had a lie down and feel grand",
+    "in the episode with the seizure I had to look away",
+    "my skin looks orange but the nurse said it's all the carrots I eat",
+    "my nails look yellow because of the turmeric in my cooking",
+    "I look yellow in that picture, it's just the filter",
+    "the headaches went once I got new glasses",
+    "the sleepiness was the new painkiller, I'm fine since they changed it",
+    "my arms looked yellow yesterday but it was the sunbed, eyes are totally white",
     # Our own sentences for the false alarms of round 30: yellow eyes "as a teen", long
     # sorted; back on my feet now; a carer off sick with a fever; idioms (giving me the
     # shivers, bleeding awful, weak at the knees); a song and a film; a clot scan that was
