@@ -18,6 +18,7 @@ import textstat
 
 from actions import answers
 from actions.summary import A_NUMBER, ANSWER_PLACEHOLDERS, REVIEW_PLACEHOLDER, spoken_date
+from content_tools.preview import AnswersError, answers_as_stored, load_answers, schema_values
 from content_tools.project import (
     ALLOW_LIST, DOMAIN, MESSAGING, SOURCES, STYLE, SUMMARY, WEB_WIDGET, Problem, Project, Text, key_label,
 )
@@ -389,14 +390,6 @@ def summary_placeholders(text: Text) -> tuple:
     return ANSWER_PLACEHOLDERS
 
 
-def schema_values(project: Project, slot: str) -> List[str]:
-    if slot == "symptom_areas":
-        return [*answers.AREA_ORDER, answers.UNSURE]
-    if slot == "years_to_metastasis":
-        return [answers.UNSURE]
-    return [str(v) for v in (project.slots.get(slot) or {}).get("values") or []]
-
-
 def payload_as_sent(payload: str) -> str:
     """Rasa fills placeholders in button payloads, so literal braces are written doubled."""
     return payload.replace("{{", "{").replace("}}", "}")
@@ -721,8 +714,6 @@ def check_duplicate_examples(project: Project) -> Iterator[Problem]:
 
 def check_sample_answers(project: Project) -> Iterator[Problem]:
     """The answers files for `make preview` name real questions and answers."""
-    from content_tools.preview import AnswersError, answers_as_stored, load_answers
-
     for path in sorted(project.path("content/samples").glob("*.yml")):
         relative = path.relative_to(project.root).as_posix()
         try:

@@ -14,13 +14,22 @@ from typing import Any, Dict, List, Mapping, Tuple
 
 import yaml
 
+from actions import answers
 from actions.candidacy_form import ANSWER_SLOTS, questions_that_apply
 from actions.summary import compose_summary, load_content, summary_messages
-from content_tools.checks import schema_values
 from content_tools.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
 MESSAGE_SEPARATOR = "\n" + "-" * 40 + "\n"
+
+
+def schema_values(project: Project, slot: str) -> List[str]:
+    """The values a question can store, as a sample answers file writes them."""
+    if slot == "symptom_areas":
+        return [*answers.AREA_ORDER, answers.UNSURE]
+    if slot == "years_to_metastasis":
+        return [answers.UNSURE]
+    return [str(v) for v in (project.slots.get(slot) or {}).get("values") or []]
 
 
 class AnswersError(ValueError):
