@@ -852,9 +852,17 @@ def years_and_months(doc: Doc, timed: Sequence[Tuple[Span, float]]) -> Optional[
     return None
 
 
+# "it came back this year", "found last year": a calendar year said in words, years back from today
+YEARS_BACK = {"this year": 0, "last year": 1}
+
+
 def years_between_calendar_years(doc: Doc) -> Optional[float]:
-    """ "diagnosed in 2014, spread found in 2022" -> 8."""
-    calendar_years = sorted(n for n in language.numbers(doc) if 1940 <= n <= 2100)
+    """ "diagnosed in 2014, spread found in 2022" -> 8; "2009 the first time, back this year" -> 17."""
+    calendar_years = [n for n in language.numbers(doc) if 1940 <= n <= 2100]
+    said = [back for phrase, back in YEARS_BACK.items() if phrase in doc.text.lower()]
+    if len(calendar_years) == 1 and len(said) == 1:
+        calendar_years.append(datetime.date.today().year - said[0])
+    calendar_years.sort()
     return calendar_years[1] - calendar_years[0] if len(calendar_years) == 2 else None
 
 
@@ -1045,7 +1053,7 @@ def reading_after_change(slot: str, doc: Doc) -> Optional[Reading]:
 SELF_CORRECTION = re.compile(
     r"\b(?:no,?\s+wait|wait,?\s+no|no,?\s+sorry|sorry,?\s+no|no,?\s+hang on|hang on|no\s+no|"
     r"scratch that|i mean|i meant|i mixed (?:it|them) up|i misread|wait,?\s+actually|no\W+wait|"
-    r"i (?:almost |nearly )?forgot|actually,?\s+(?=(?:no|yes)\b)|hmm+,?\s+no|"
+    r"i (?:almost |nearly )?forgot|actually,?\s+(?=(?:no|yes)\b)|no,?\s+actually|hmm+,?\s+no|"
     # "I said 5 before but I checked and it was actually 4"
     r"i\s+said\s+[^.,;]{1,25}?\s+before,?\s+but(?:\s+i\s+checked(?:\s+and)?)?)\b"
     # "I'm 65, well, 64 and eleven months": a number taken back at once

@@ -108,6 +108,11 @@ def _so_opens_a_clause(token) -> bool:
     return token.norm_.lower() == "so" and following is not None and following.norm_.lower() in SO_OPENS_A_CLAUSE_BEFORE
 
 
+# "no the ...", "no my ...": "no" denies a noun without a determiner ("no pain"), so before
+# one it is the answer "no" and a statement follows.
+DETERMINERS_AFTER_A_NO = frozenset({"the", "my", "her", "his", "their", "our"})
+
+
 def is_negated(span: Span) -> bool:
     """True when a negation cue stands earlier in the same clause ("no one mentioned surgery")."""
     inside_a_yes = _inside_topic_yes(span.doc)
@@ -116,8 +121,8 @@ def is_negated(span: Span) -> bool:
             continue  # "can't sleep for the ache": the "not" belongs to "can't sleep", a yes
         word = token.norm_.lower()
         following = token.doc[token.i + 1].norm_.lower() if token.i + 1 < len(token.doc) else ""
-        if word == "no" and following in ANSWER_NO_BEFORE:
-            return False
+        if word == "no" and (following in ANSWER_NO_BEFORE or following in DETERMINERS_AFTER_A_NO):
+            return False  # "no the liver one is 7cm": an answer "no", then what is meant
         if word == "no" and following in NEGATION_CUES:
             continue  # "no not small at all": the "no" agrees with the "not" after it
         if word == "not" and following in NOT_LIMITING:

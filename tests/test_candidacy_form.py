@@ -300,7 +300,7 @@ CHECKED_ANSWERS = {
     "years_to_metastasis": [("from 2012 to 2020", 8.0)],
     # report notation read as a score: checked
     "hormone_receptor_status": [("er 90%", "er_positive"), ("oestrogen allred score 2", "er_negative")],
-    "age_65_or_older": [("i'll be 65 in a few months", "no")],
+    "age_65_or_older": [("i was 62 when i was diagnosed in 2020", "yes")],
 }
 # "multiple" with no number: "not sure" offered first, the counts as the other choices.
 CHECKED_ANSWERS["growth_count"].append(("the scan report just says multiple", U))

@@ -194,6 +194,13 @@ RED_FLAGS = {
 }
 # Whose, when, how: a sign that stays a warning though someone else or a question is near.
 KEPT_IN_CONTEXT = [
+    # Our own sentences for the sign held-out round 32 missed: an upper back "killing her".
+    # And look-alikes of its calm phrases that must still warn: a calf swollen after a
+    # flight (not exercise), yellow eyes in a photo and in the mirror, a past fit with a
+    # new one.
+    ("dad's upper back is killing him and he can't get comfy", "back_pain"),
+    ("my calf is swollen and sore because I did a long flight", "blood_clot"),
+    ("my eyes look yellow in the photo and in the mirror too", "jaundice"),
     # Our own sentences for signs held-out round 31 missed: a leg gone "sort of dead", an
     # upper back that "has ached" and gets worse, a mild backache "but it's" worse lying
     # down, breath too short to say a sentence, puffy face with breathlessness after "but",
@@ -534,6 +541,25 @@ def test_detect_reads_context_that_keeps_a_warning(nlp, text, kind):
 # --- detect(): calm look-alikes -----------------------------------------------------------
 
 CALM = [
+    # Our own sentences for the false alarms of round 32: a fit years back and never
+    # again, fevers "back then" and nothing like that now, a fever treated as malaria,
+    # turmeric and blueberry colours, kitchen lighting, sore calves after a charity run,
+    # travel sickness, a blood pressure cuff, the fear of ending up paralysed, songs and
+    # a team. (A relative's sign with "not me" or "I'm fine" still warns: the writer
+    # may be a carer typing for that relative.)
+    "she had a convulsion in 2018, e never happen again",
+    "three years back she had jaundice, now no problem",
+    "back then the chemo gave me fevers but nothing like that now",
+    "doctor don check the fever, dem treat am and she don well",
+    "my fingers are yellow from chopping turmeric",
+    "my tongue is blue from the blueberry sweets",
+    "my skin looks yellow but it's the kitchen lighting",
+    "my calves ache because I did a 10k run on Sunday",
+    "he was sick in the car, travel sickness, now he is fine",
+    "my arm tingled from the blood pressure cuff, fine straight after",
+    "I'm scared of me ending up paralysed one day",
+    "listening to Comfortably Numb on repeat",
+    "the Indiana Fever play tonight",
     # Our own sentences for the false alarms of round 31: the thought of a clot, a mind
     # that went blank, sleepy after a big meal and fine now, a hospital drama's seizure,
     # orange skin from carrots, turmeric fingers, a photo filter, headaches that needed
