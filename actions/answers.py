@@ -1000,7 +1000,9 @@ def correction_words_outside_the_answer(slot: str, text: str, correction_words: 
     doc = language.parse(text)
     labels = [label for label, question in LABEL_QUESTIONS.items() if question == slot]
     inside = {t.i for span in language.spans(doc, labels) for t in span}
-    return {t.norm_.lower() for t in doc if t.i not in inside} & correction_words
+    # "no change", "nothing wrong": a correction word denied asks for no correction
+    denied = {t.i for t in doc if t.i > 0 and doc[t.i - 1].norm_.lower() in language.NEGATION_CUES}
+    return {t.norm_.lower() for t in doc if t.i not in inside | denied} & correction_words
 
 
 def hedged(doc: Doc) -> bool:
@@ -1052,7 +1054,7 @@ def reading_after_change(slot: str, doc: Doc) -> Optional[Reading]:
 # "no wait", "sorry, no", "hang on", "I mean": the person corrects what they just typed.
 SELF_CORRECTION = re.compile(
     r"\b(?:no,?\s+wait|wait,?\s+no|no,?\s+sorry|sorry,?\s+no|no,?\s+hang on|hang on|no\s+no|"
-    r"scratch that|i mean|i meant|i mixed (?:it|them) up|i misread|wait,?\s+actually|no\W+wait|"
+    r"scratch that|i mean|i meant|i mixed (?:it|them) up|i misread|wait,?\s+actually|well,?\s+actually|no\W+wait|"
     r"i (?:almost |nearly )?forgot|actually,?\s+(?=(?:no|yes)\b)|no,?\s+actually|hmm+,?\s+no|"
     # "I said 5 before but I checked and it was actually 4"
     r"i\s+said\s+[^.,;]{1,25}?\s+before,?\s+but(?:\s+i\s+checked(?:\s+and)?)?)\b"

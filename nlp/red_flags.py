@@ -90,7 +90,7 @@ GENERAL = "general"
 # Parts that make a sign together. Each entry: (kind, scope, parts); every element of
 # `parts` is a set of part ids, and each set needs one span in the same scope.
 # scope "segment": the same stretch of a sentence (up to "but", ";", "." ...), where "but it"
-# goes on about the same thing;
+# or a next sentence opening with "it" goes on about the same thing (qualifiers only);
 # scope "clause": the same clause (commas and "and" also end it);
 # scope "sentence": the whole sentence.
 _Parts = Tuple[FrozenSet[str], ...]
@@ -331,7 +331,8 @@ class _Layout:
     segment: List[int]
     clause: List[int]
     clause_start: Dict[int, int]
-    # Segments joined where "but it" goes on about the same thing ("slight backache, but it's worse lying down")
+    # Segments joined where "but it" or a new sentence "It's ..." goes on about the same thing
+# ("slight backache, but it's worse lying down"; "The pain in my back. It's new this week.")
     topic: List[int]
 
 
@@ -440,7 +441,8 @@ def _layout(doc: Doc) -> _Layout:
             segment.append(g)
             clause.append(c)
             topic.append(t)
-            s, g, c, t = s + 1, g + 1, c + 1, t + 1
+            s, g, c = s + 1, g + 1, c + 1
+            t += 0 if _goes_on_about_it(doc, token.i + 1) else 1
             clause_start[c] = token.i + 1
             continue
         joined_hyphen = text == "-" and token.i > 0 and not doc[token.i - 1].whitespace_  # "cross-legged"
@@ -504,24 +506,36 @@ def _is_negated(span: Span, layout: _Layout, ignored: set) -> bool:
 
 def _combinations(parts: List[Span], needed: _Parts, scope: str, layout: _Layout) -> List[List[Span]]:
     """For every scope unit that has them, one part span per needed group (the first
-    of each), so each mention is judged on its own context."""
-    unit = {"sentence": layout.sentence, "segment": layout.topic, "clause": layout.clause}[scope]
+    of each), so each mention is judged on its own context. A segment is also joined to
+    the one before it when it goes on about the same sign ("but it's worse at night")."""
+    if scope != "segment":
+        return _first_of_each_group(parts, needed, layout.sentence if scope == "sentence" else layout.clause)
+    found = _first_of_each_group(parts, needed, layout.segment)
+    for joined in _first_of_each_group(parts, needed, layout.topic):
+        in_topic = [s for s in parts if layout.topic[s.start] == layout.topic[joined[0].start]]
+        if joined not in found and _only_qualifiers_go_on(joined, in_topic, layout):
+            found.append(joined)
+    return found
+
+
+def _first_of_each_group(parts: List[Span], needed: _Parts, unit: List[int]) -> List[List[Span]]:
     by_unit: Dict[int, List[Span]] = {}
     for span in sorted(parts, key=lambda s: s.start):
         by_unit.setdefault(unit[span.start], []).append(span)
     found: List[List[Span]] = []
     for key in sorted(by_unit):
         chosen = [next((s for s in by_unit[key] if s.id_ in group), None) for group in needed]
-        if all(chosen) and (scope != "segment" or _only_qualifiers_go_on(chosen, layout)):
+        if all(chosen):
             found.append(chosen)
     return found
 
 
-def _only_qualifiers_go_on(chosen: List[Span], layout: _Layout) -> bool:
-    """After "but it" only words about the same sign ("worse", "at night") join it; a new
-    body part there is another matter ("hands orange, but it was the fake tan, eyes white")."""
+def _only_qualifiers_go_on(chosen: List[Span], in_unit: List[Span], layout: _Layout) -> bool:
+    """After "but it" only words about the same sign ("worse", "at night") join it; a body
+    part there is another matter ("hands orange, but it was the fake tan, eyes white";
+    "my back hurts. It's my knee that's worse at night")."""
     first_segment = min(layout.segment[s.start] for s in chosen)
-    return all(s.id_ in QUALIFIER_PARTS for s in chosen if layout.segment[s.start] != first_segment)
+    return all(s.id_ in QUALIFIER_PARTS for s in in_unit if layout.segment[s.start] != first_segment)
 
 
 def _inside_longer_sign(spans: List[Span], kind: str, other_kind: str, other: List[Span]) -> bool:
@@ -805,6 +819,9 @@ def _general_question_sentences(doc: Doc, layout: _Layout, now_tokens: set) -> s
             continue
         if words[0] == "why" and set(words) & ASKING_WORDS:
             found.add(number)  # "why do they always ask me about yellow eyes?": about the clinic's habit
+            continue
+        if _names_a_cause(words) and not any(t.i in now_tokens for t in tokens):
+            found.add(number)  # "can the cancer in my spine make my legs go numb?": what it could do
             continue
         if any(w in PERSON_WORDS for w in words):
             continue

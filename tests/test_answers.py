@@ -827,6 +827,40 @@ def test_a_doubt_then_a_story_that_moves_on_to_an_answer_is_checked_not_stored_a
     assert (reading.value, reading.sure, reading.others) == ("unsure", False, ("yes",))
 
 
+# Words and readings added after held-out round 29 (our own sentences).
+@pytest.mark.parametrize("slot, text, expected", [
+    ("symptoms_affect_daily_life", "no, they found it before I had any symptoms", "no"),
+    # nodes "above the collar bone" are not a bone
+    ("symptom_areas", "a gland above my collar bone", ["other"]),
+    ("spread_extent", "more then one place now", "several_areas"),
+    # speech-to-text's "to" and "for" before growths
+    ("growth_count", "to of them in the liver", "two"),
+    ("growth_count", "the report says for spots", "three_to_five"),
+    ("daily_activity", "she's in bed nearly all day now", "mostly_in_bed"),
+    ("other_health_conditions", "i might do, still waiting on the results", "unsure"),
+    ("complete_removal_likely", "the surgeon doubts they can get it all", "no"),
+    ("main_goal", "to keep it from spreading", "long_term_control"),
+])
+def test_words_added_after_round_29(slot, text, expected):
+    assert interpret(slot, text, "inform") == expected
+
+
+@pytest.mark.parametrize("slot, text, best", [
+    ("growth_count", "one, well actually two", "two"),
+    ("tumor_grade", "grade to, I believe", "intermediate"),
+    ("surgery_considered", "sort of, they said maybe later if it shrinks", "yes"),
+])
+def test_readings_after_round_29_are_checked(slot, text, best):
+    reading = answers.read(slot, text, "inform")
+    assert (reading.value, reading.sure) == (best, False)
+
+
+def test_a_denied_correction_word_asks_for_no_correction():
+    # "no change" is not "I want to change an answer"
+    assert answers.correction_words_outside_the_answer("daily_activity", "I work full time, no change", {"change"}) == set()
+    assert answers.correction_words_outside_the_answer("daily_activity", "I want to change my age", {"change"}) == {"change"}
+
+
 # Words and readings added after held-out round 28 (our own sentences).
 @pytest.mark.parametrize("slot, text, expected", [
     ("symptoms_affect_daily_life", "aye, she cannae manage the shopping wi her back", "yes"),

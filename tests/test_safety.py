@@ -194,6 +194,17 @@ RED_FLAGS = {
 }
 # Whose, when, how: a sign that stays a warning though someone else or a question is near.
 KEPT_IN_CONTEXT = [
+    # Our own sentences for signs held-out round 33 missed: "numbnes" typed, a back pain
+    # told in short sentences ("It's new"), breathless just getting up, Patois thirst and
+    # a locked belly, a fall with foam at the mouth, blood in the cough, never felt this
+    # sick. And a sentence about another body part does not join the one before it.
+    ("numbnes in her legs since lunch", "spinal_cord"),
+    ("Pain in my lower back. It's keeping me awake, it's new.", "back_pain"),
+    ("I get breathless just getting up now", "breathing"),
+    ("mi so tirsty and mi belly lock up fi three days", "high_calcium"),
+    ("he drop dung and foam a come out him mouth", "seizure"),
+    ("there's blood in my cough today", "bleeding"),
+    ("I've never felt this ill, something's wrong", "general"),
     # Our own sentences for the sign held-out round 32 missed: an upper back "killing her".
     # And look-alikes of its calm phrases that must still warn: a calf swollen after a
     # flight (not exercise), yellow eyes in a photo and in the mirror, a past fit with a
@@ -541,6 +552,22 @@ def test_detect_reads_context_that_keeps_a_warning(nlp, text, kind):
 # --- detect(): calm look-alikes -----------------------------------------------------------
 
 CALM = [
+    # Our own sentences for the false alarms of round 33: a child's temperature ("my 8
+    # year old"), a leg scanned for DVT, a healed cracked rib, a cat asleep on a leg,
+    # shivering "cos" the heating is off, puffy from crying, a dead arm after a jab,
+    # choking on a crumb, a general question about what the cancer could do, films and
+    # songs. A back pain and then another body part worse at night: no back-pain warning.
+    "my 8 year old has a temp of 38, so replies may be slow",
+    "they scanned it for DVT and found nothing",
+    "the cracked rib was from a fall and it's healed now",
+    "my foot is numb because the dog is asleep on it",
+    "shivering cos the heating is off, getting a blanket",
+    "my eyes are puffy from crying at the film",
+    "dead arm after the covid jab, fine now",
+    "choked on a crumb, coughed it up, all good",
+    "can the cancer in my liver make me go yellow?",
+    "watching Dazed and Confused again",
+    "my back hurts. It's my right knee that's worse at night",
     # Our own sentences for the false alarms of round 32: a fit years back and never
     # again, fevers "back then" and nothing like that now, a fever treated as malaria,
     # turmeric and blueberry colours, kitchen lighting, sore calves after a charity run,
