@@ -44,6 +44,11 @@ def cued_intents(doc: Doc) -> set:
     }
 
 
+def requests_without_their_words(doc: Doc) -> set:
+    """The requests this message cannot be: it holds none of their cue words."""
+    return CHECKED_INTENTS - cued_intents(doc)
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class RequestNeedsItsWords(MessageOnlyComponent):
     """After the classifiers, before RedFlagDetector: a request without its cue words is
@@ -61,6 +66,6 @@ class RequestNeedsItsWords(MessageOnlyComponent):
         intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         if doc is None or not text.strip() or text.lstrip().startswith(INTENT_MESSAGE_PREFIX):
             return  # a tapped button's payload names its intent itself
-        ruled_out = CHECKED_INTENTS - cued_intents(doc)
+        ruled_out = requests_without_their_words(doc)
         if intent in ruled_out:
             replace_intent(message, ruled_out)

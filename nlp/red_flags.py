@@ -61,6 +61,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from nlp.digressions import requests_without_their_words
 from nlp.intent_ranking import replace_intent
 
 logger = logging.getLogger(__name__)
@@ -977,7 +978,7 @@ class RedFlagDetector(GraphComponent, IntentClassifier):
         if diet is not None and diet >= self.diet_threshold and found.mentions_symptom and not found.calm:
             self._mark_urgent(message, GENERAL, diet, 0, len(text), len(text))
         elif (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == URGENT_INTENT:
-            self._demote_urgent(message)
+            self._demote_urgent(message, doc)
 
     @staticmethod
     def _diet_urgent_confidence(message: Message) -> Optional[float]:
@@ -990,11 +991,14 @@ class RedFlagDetector(GraphComponent, IntentClassifier):
         return None
 
     @staticmethod
-    def _demote_urgent(message: Message) -> None:
+    def _demote_urgent(message: Message, doc: Optional[Doc]) -> None:
         """DIET's top intent is urgent_symptom, but the rules found no sign and DIET's
         score may not decide alone (calm context, no symptom named, or below the
-        threshold): the next intent in DIET's ranking takes its place."""
-        replace_intent(message, {URGENT_INTENT})
+        threshold): the next intent in DIET's ranking takes its place. That intent must
+        pass the same test as DIET's top one: a request without its words (nlp/digressions.py)
+        is ruled out too, or "I'm up and about, I can't work" becomes feeling scared."""
+        uncued = requests_without_their_words(doc) if doc is not None else set()
+        replace_intent(message, {URGENT_INTENT} | uncued)
 
     @staticmethod
     def _mark_urgent(

@@ -1163,6 +1163,20 @@ def test_component_demotes_a_calm_message_to_the_next_intent(nlp, detector):
     assert red_flag_entities(message) == []
 
 
+def test_component_demoting_skips_a_request_that_has_none_of_its_words(nlp, detector):
+    # found in a newcomer's conversation: "I'm up and about, I can't work" went from
+    # urgent_symptom to feeling_scared, and the answer was met with a support offer
+    ranking = [
+        {"name": "urgent_symptom", "confidence": 0.9},
+        {"name": "feeling_scared", "confidence": 0.06},
+        {"name": "inform", "confidence": 0.04},
+    ]
+    [message] = detector.process([message_for(nlp, "I'm up and about, I can't work", ranking)])
+    assert message.get(INTENT) == {"name": "inform", "confidence": pytest.approx(1.0)}
+    [scared] = detector.process([message_for(nlp, "I'm up and about but so scared", ranking)])
+    assert scared.get(INTENT)["name"] == "feeling_scared"
+
+
 def test_component_demotes_to_fallback_when_nothing_else_is_sure(nlp, detector):
     ranking = [
         {"name": "urgent_symptom", "confidence": 0.7},
