@@ -674,6 +674,9 @@ def read_age_65_or_older(doc: Doc, intent: Optional[str]) -> Any:
         # "I was 60 when they diagnosed me in 2019": worked out, checked (a year either way at 64-65)
         return doubtful(*dict.fromkeys("yes" if age >= 65 else "no" for age in (then, then + 1)))
     ages = [n for n in stated if low <= n <= high]
+    if len(set(ages)) == 2 and max(ages) - min(ages) == 1 and says_age_to_come(doc):
+        # "I am 65, turning 66 in January": the younger age is today's
+        return "yes" if min(ages) >= 65 else "no"
     if ages and says_age_to_come(doc):
         return doubtful(*["yes" if age - 1 >= 65 else "no" for age in ages])
     if ages:
@@ -853,7 +856,7 @@ def years_and_months(doc: Doc, timed: Sequence[Tuple[Span, float]]) -> Optional[
 
 
 # "it came back this year", "found last year": a calendar year said in words, years back from today
-YEARS_BACK = {"this year": 0, "last year": 1}
+YEARS_BACK = {"this year": 0, "last year": 1, "this month": 0, "this week": 0}
 
 
 def years_between_calendar_years(doc: Doc) -> Optional[float]:
@@ -1053,7 +1056,7 @@ def reading_after_change(slot: str, doc: Doc) -> Optional[Reading]:
 
 # "no wait", "sorry, no", "hang on", "I mean": the person corrects what they just typed.
 SELF_CORRECTION = re.compile(
-    r"\b(?:no,?\s+wait|wait,?\s+no|no,?\s+sorry|sorry,?\s+no|no,?\s+hang on|hang on|no\s+no|"
+    r"\b(?:no,?\s+wait|wait,?\s+no|oh,?\s+wait|no,?\s+sorry|sorry,?\s+no|no,?\s+hang on|hang on|no\s+no|"
     r"scratch that|i mean|i meant|i mixed (?:it|them) up|i misread|wait,?\s+actually|well,?\s+actually|no\W+wait|"
     r"i (?:almost |nearly )?forgot|actually,?\s+(?=(?:no|yes)\b)|no,?\s+actually|hmm+,?\s+no|"
     # "I said 5 before but I checked and it was actually 4"
@@ -1068,6 +1071,7 @@ SELF_CORRECTION = re.compile(
 )
 
 
+ADDS_TO_WHAT_CAME_BEFORE = re.compile(r"\b(?:too|also|as well|aswell)\b", re.IGNORECASE)
 EMPHATIC_OPENING = re.compile(r"\W*no\W+no\b", re.IGNORECASE)
 
 
@@ -1080,8 +1084,16 @@ def reading_after_self_correction(slot: str, text: str) -> Optional[Reading]:
         # up to the next correction: "yes I did ..., I almost forgot"
         later = as_reading(READERS[slot](language.parse(text[marker.end():end].lstrip(" ,.;:!-")), None))
         if later.value is not None and not is_unsure(later.value):
+            if ADDS_TO_WHAT_CAME_BEFORE.search(text[marker.end():end]) and later.value == _reading_before(slot, text, marker):
+                # "One, the liver. Oh wait, the lung too": each part reads "one area", together
+                # they are two; read the whole reply
+                return None
             return later
     return None
+
+
+def _reading_before(slot: str, text: str, marker: re.Match) -> Any:
+    return as_reading(READERS[slot](language.parse(text[:marker.start()]), None)).value
 
 
 def long_reply(doc: Doc) -> bool:

@@ -255,6 +255,17 @@ SETTLED_NOW_WORDS = frozenset({"now", "today"})
 NOT_MEANT = "not_meant"
 # A fit or weakness of the legs that has passed still needs the team the same day.
 NEW_EVEN_IF_GONE = frozenset({"seizure", "spinal_cord"})
+# "the MRI was clear", "bloods were fine", "found nothing worrying": the team has checked
+# the sign told before it. The CALM id of those phrases in nlp/patterns.yml.
+CLEARED = "cleared"
+# A title in quotes ("'Comfortably Numb' by Pink Floyd") is a title only when the message
+# names what it is the title of; quoted words alone may be someone's own words.
+QUOTE_MARKS = frozenset({"'", '"', "\u2018", "\u2019", "\u201c", "\u201d"})
+TITLE_WORDS = frozenset({
+    "song", "songs", "film", "films", "movie", "movies", "book", "books", "novel", "album", "track",
+    "band", "sang", "sing", "singing", "karaoke", "lyrics", "tune", "series", "podcast", "team",
+})
+LONGEST_TITLE = 8  # words between the quote marks
 # "a lady at my chemo unit", "my friend's mum": these patient words belong to the other person.
 OWNED_BY_WHAT_CAME_BEFORE = frozenset({"at", "on", "in", "from", "of", "with", "to", "'s", "s"})
 # "when I hugged my grandson", "lifting the dog": the person or animal is what the
@@ -350,8 +361,13 @@ def assess(doc: Doc) -> Assessment:
     signal_spans = [s for s in all_spans if s.label_ in (SIGN, PART)]
     ignored_negations = _tokens_in(s for s in all_spans if s.label_ in (SIGN, PART, UNSURE))
     result = Assessment()
+    in_titles = _inside_quoted_titles(doc)
 
     def usable(span: Span) -> bool:
+        if all(i in in_titles for i in range(span.start, span.end)):
+            result.reasons.append(f"inside a quoted title: {span.text!r}")
+            result.calm = True
+            return False
         if any(o.start <= span.start and span.end <= o.end and (o.start, o.end) != (span.start, span.end) for o in not_a_sign):
             result.reasons.append(f"inside a phrase that is not a sign: {span.text!r}")
             return False
@@ -404,7 +420,11 @@ def assess(doc: Doc) -> Assessment:
             result.calm = True
             continue
         fired.append((kind, spans))
-    if any(c.id_ not in CALM_ONLY_FOR and not _has_now(c, now_tokens, layout) for c in calm_spans) or general_question_sentences:
+    if any(
+        c.id_ not in CALM_ONLY_FOR and not _has_now(c, now_tokens, layout)
+        and (c.id_ != CLEARED or not any(i >= c.end for i in now_tokens))
+        for c in calm_spans
+    ) or general_question_sentences:
         result.calm = True
 
     fired = [
@@ -592,11 +612,14 @@ def _silenced(
         for i in now_tokens
     ):
         return None
+    cleared = _cleared_after(kind, spans, calm_spans, now_tokens, layout)
+    if cleared:
+        return cleared
     for calm in calm_spans:
         only_for = CALM_ONLY_FOR.get(calm.id_)
         if only_for is not None and kind not in only_for:
             continue
-        if layout.sentence[calm.start] != sentence:
+        if calm.id_ == CLEARED or layout.sentence[calm.start] != sentence:
             continue
         calm_clause = layout.clause[calm.start]
         if _has_now(calm, now_tokens - inside_the_sign, layout):
@@ -659,6 +682,40 @@ def _settled_by_now(kind: str, sign: Span, calm_spans: List[Span], layout: _Layo
     return None
 
 
+def _cleared_after(kind: str, spans: List[Span], calm_spans: List[Span], now_tokens: set, layout: _Layout) -> Optional[str]:
+    """ "My legs went numb last week. I went to A&E, the MRI was clear and the numbness has
+    gone": a check that came out fine, told after the sign with nothing new after the sign,
+    settles it. A fit or weak legs must also be said to have gone."""
+    first = min(s.start for s in spans)
+    inside_the_sign = _tokens_in(spans)
+    if any(i > first and i not in inside_the_sign for i in now_tokens):
+        return None
+    # "the xray was fine last year" tells of an older check, not of this sign
+    past = [c for c in calm_spans if c.id_ == "past"]
+    checks = [
+        c for c in calm_spans
+        if c.id_ == CLEARED and c.start > first and not any(layout.clause[p.start] == layout.clause[c.start] for p in past)
+    ]
+    if not checks:
+        return None
+    if kind in NEW_EVEN_IF_GONE and not any(c.id_ == "resolved" and c.start > first for c in calm_spans):
+        return None
+    return f"checked and cleared: {checks[0].text!r}"
+
+
+def _inside_quoted_titles(doc: Doc) -> set:
+    """Tokens between a pair of quote marks, in a message that says what the title is of."""
+    names_a_title = bool({t.norm_.lower() for t in doc} & TITLE_WORDS)
+    marks = [t.i for t in doc if t.text in QUOTE_MARKS]
+    inside = set()
+    for opening, closing in zip(marks[::2], marks[1::2]):
+        # "'Comfortably Numb' by Pink Floyd": "by" right after it names the maker
+        by_someone = closing + 1 < len(doc) and doc[closing + 1].norm_.lower() == "by"
+        if 0 < closing - opening - 1 <= LONGEST_TITLE and (names_a_title or by_someone):
+            inside.update(range(opening + 1, closing))
+    return inside
+
+
 # "it stopped", "it's over now" end this fit; "never since" tells of one long ago.
 JUST_ENDED_WORDS = frozenset({"stopped", "stop", "stops", "passed", "over", "ended", "finished"})
 LONG_AGO_WORDS = frozenset({"never", "since", "ago", "years"})
@@ -685,8 +742,9 @@ def _covers_forward(calm: Span, sign: Span, layout: _Layout) -> bool:
     )
 
 
-# Words that may come before a past time that opens a sentence ("way back in 2015").
-BEFORE_AN_OPENING_TIME = frozenset({"back", "way", "so", "well", "um", "erm", "oh"})
+# Words that may come before a past time that opens a sentence ("way back in 2015",
+# "many years ago").
+BEFORE_AN_OPENING_TIME = frozenset({"back", "way", "so", "well", "um", "erm", "oh", "many", "a", "few", "some", "several"})
 
 
 def _opens_in_the_past(calm: Span, sign: Span, layout: _Layout, doc: Doc) -> bool:

@@ -827,6 +827,57 @@ def test_a_doubt_then_a_story_that_moves_on_to_an_answer_is_checked_not_stored_a
     assert (reading.value, reading.sure, reading.others) == ("unsure", False, ("yes",))
 
 
+# Words and readings added after held-out round 30 (our own sentences).
+@pytest.mark.parametrize("slot, text, expected", [
+    ("symptoms_affect_daily_life", "no, pretty normal day to day really", "no"),
+    ("symptoms_affect_daily_life", "bit of an ache but it does not stop me doing anything", "no"),
+    ("symptom_areas", "just skin nodules, none inside", ["other"]),
+    ("spread_extent", "only the bones, they checked everywhere else", "one_area"),
+    # "negetive" and "stabel" as typed
+    ("hormone_receptor_status", "ER negetive", "er_negative"),
+    ("treatment_response", "stabel since the summer", "stable"),
+    ("treatment_response", "the spots have diminished a lot", "responding"),
+    ("treatment_response", "treatment not start yet, next week", "not_started"),
+    ("tumor_grade", "never heard of a grade for it", "unsure"),
+    ("earlier_breast_cancer", "it's not my first time, I had it before", "yes"),
+    ("earlier_breast_cancer", "my aunt had it, but this was the first time for me", "no"),
+    ("daily_activity", "I do everything exactly as before", "fully_active"),
+    ("age_65_or_older", "she is my nan and I do not actually know her age", "unsure"),
+    ("other_health_conditions", "diabetes runs in the family but I've never had any myself", "no"),
+    ("complete_removal_likely", "they think some will remain afterwards", "no"),
+    ("complete_removal_likely", "the surgeon said it can be removed entirely", "yes"),
+    ("main_goal", "whatever gives me the most time with the grandkids", "long_term_control"),
+    ("main_goal", "keep the cancer quiet as long as we can", "long_term_control"),
+])
+def test_words_added_after_round_30(slot, text, expected):
+    assert interpret(slot, text, "inform") == expected
+
+
+@pytest.mark.parametrize("slot, text, expected", [
+    # the younger of two ages a year apart is today's
+    ("age_65_or_older", "I'm 64, turning 65 in the spring", "no"),
+    ("age_65_or_older", "I am 66, 67 next month", "yes"),
+])
+def test_today_s_age_beside_the_next_birthday_is_stored(slot, text, expected):
+    assert interpret(slot, text, "inform") == expected
+
+
+def test_spread_found_this_month_counts_from_today(today_is):
+    today_is("2026-12-07")
+    reading = answers.read("years_to_metastasis", "first found in 2019 and it spread this month", "inform")
+    assert (reading.value, reading.sure) == (7, False)
+
+
+def test_oh_wait_takes_back_what_came_before():
+    reading = answers.read("treatment_response", "it's stable, oh wait, they saw some growth in the liver", "inform")
+    assert (reading.value, reading.sure) == ("growing", False)
+
+
+def test_a_correction_that_adds_is_read_with_what_came_before():
+    reading = answers.read("spread_extent", "only the bones. oh wait, a spot on the liver too", "inform")
+    assert reading.value == "several_areas"
+
+
 # Words and readings added after held-out round 29 (our own sentences).
 @pytest.mark.parametrize("slot, text, expected", [
     ("symptoms_affect_daily_life", "no, they found it before I had any symptoms", "no"),

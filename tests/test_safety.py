@@ -194,6 +194,18 @@ RED_FLAGS = {
 }
 # Whose, when, how: a sign that stays a warning though someone else or a question is near.
 KEPT_IN_CONTEXT = [
+    # Our own sentences for signs held-out round 34 missed: a temperature in words, blood
+    # that comes with the cough, "acutely unwell", a low blood pressure, "very very sick".
+    # And a check that came out fine does not settle a sign that is new, not said to be
+    # gone, or told after it; a quoted title does not hide the sign next to it.
+    ("my temp just read thirty nine point two on the thermometer", "fever"),
+    ("when I cough up comes blood, lots today", "bleeding"),
+    ("I feel acutely unwell and dizzy", "general"),
+    ("he is very very sick tonight, never seen him like this", "general"),
+    ("BP 78/45 on the home monitor and I feel faint", "general"),
+    ("my legs went numb yesterday, the scan was clear", "spinal_cord"),
+    ("the scan was clear but I've had a temperature of 38.4 since lunch", "fever"),
+    ("we sang 'Fever' at karaoke and now my legs are numb", "spinal_cord"),
     # Our own sentences for signs held-out round 33 missed: "numbnes" typed, a back pain
     # told in short sentences ("It's new"), breathless just getting up, Patois thirst and
     # a locked belly, a fall with foam at the mouth, blood in the cough, never felt this
@@ -552,6 +564,17 @@ def test_detect_reads_context_that_keeps_a_warning(nlp, text, kind):
 # --- detect(): calm look-alikes -----------------------------------------------------------
 
 CALM = [
+    # Our own sentences for the false alarms of round 34: a sign the team checked and
+    # found fine, a stranger who fainted, a fit "several years ago", song and film titles
+    # in quotes, a tongue yellow from sweets.
+    "I had a temperature at the weekend; the bloods came back normal.",
+    "my arm went numb last month, the MRI was clear and the numbness has gone",
+    "Chest pain at the weekend, ECG normal, discharged the same day",
+    "a stranger fainted on the bus this morning",
+    "Several years ago I had a seizure, none since",
+    "listening to 'Fever' by Peggy Lee on repeat",
+    "my favourite film is 'Breathless' with Richard Gere",
+    "my tongue is yellow from the lemon sweets",
     # Our own sentences for the false alarms of round 33: a child's temperature ("my 8
     # year old"), a leg scanned for DVT, a healed cracked rib, a cat asleep on a leg,
     # shivering "cos" the heating is off, puffy from crying, a dead arm after a jab,
