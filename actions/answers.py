@@ -859,9 +859,37 @@ def years_and_months(doc: Doc, timed: Sequence[Tuple[Span, float]]) -> Optional[
 YEARS_BACK = {"this year": 0, "last year": 1, "this month": 0, "this week": 0}
 
 
+# "twenty eleven", "two thousand and nine": a year said as it is spoken
+SPOKEN_YEAR_ENDINGS = {
+    name: number for number, name in enumerate(
+        ("", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+         "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
+    ) if name
+}
+SPOKEN_YEAR = re.compile(
+    r"\b(?:twenty (ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
+    r"|twenty twenty(?:[- ](one|two|three|four|five|six))?"
+    r"|two thousand (?:and )?(one|two|three|four|five|six|seven|eight|nine))\b",
+    re.IGNORECASE,
+)
+
+
+def spoken_years(text: str) -> List[int]:
+    found = []
+    for match in SPOKEN_YEAR.finditer(text):
+        teens, twenties, noughties = match.groups()
+        if teens:
+            found.append(2000 + SPOKEN_YEAR_ENDINGS[teens.lower()])
+        elif noughties:
+            found.append(2000 + SPOKEN_YEAR_ENDINGS[noughties.lower()])
+        else:
+            found.append(2020 + (SPOKEN_YEAR_ENDINGS[twenties.lower()] if twenties else 0))
+    return found
+
+
 def years_between_calendar_years(doc: Doc) -> Optional[float]:
     """ "diagnosed in 2014, spread found in 2022" -> 8; "2009 the first time, back this year" -> 17."""
-    calendar_years = [n for n in language.numbers(doc) if 1940 <= n <= 2100]
+    calendar_years = [n for n in language.numbers(doc) if 1940 <= n <= 2100] + spoken_years(doc.text)
     said = [back for phrase, back in YEARS_BACK.items() if phrase in doc.text.lower()]
     if len(calendar_years) == 1 and len(said) == 1:
         calendar_years.append(datetime.date.today().year - said[0])
@@ -879,6 +907,9 @@ def within_a_bound(timed, doc: Doc) -> Optional[float]:
     (bound, longest), (_, shorter) = timed
     said_before = doc[max(0, bound.start - 2): bound.end].text.lower()
     return shorter if shorter < longest and any(word in said_before for word in UPPER_BOUNDS) else None
+
+
+AT_AN_AGE = re.compile(r"\b(?:at|aged|at age|at the age of)\s+(\d{2})\b(?!\s*(?:%|mm|cm|years?|yrs|months?))", re.IGNORECASE)
 
 
 # "it was for years later": "four" as speech-to-text writes it, where "for years" cannot mean "a long time"
@@ -920,6 +951,9 @@ def read_years_to_metastasis(doc: Doc, intent: Optional[str]):
         return doubtful(from_months)  # worked out: check it
     if from_calendar is not None:
         return doubtful(from_calendar)  # worked out: check it
+    ages = [int(age) for age in AT_AN_AGE.findall(doc.text)]
+    if len(ages) == 2 and ages[1] > ages[0] and all(AGE_WHEN_DIAGNOSED[0] <= n <= AGE_WHEN_DIAGNOSED[1] for n in ages):
+        return doubtful(ages[1] - ages[0])  # "born in 1962, first cancer at 50, mets at 58": worked out; checked
     numbers = language.numbers(doc)
     if len(numbers) == 2 and all(AGE_WHEN_DIAGNOSED[0] <= n <= AGE_WHEN_DIAGNOSED[1] for n in numbers):
         # "she was 52 when she first had it and 61 when it came back": two ages, in order
@@ -1059,6 +1093,8 @@ SELF_CORRECTION = re.compile(
     r"\b(?:no,?\s+wait|wait,?\s+no|oh,?\s+wait|no,?\s+sorry|sorry,?\s+no|no,?\s+hang on|hang on|no\s+no|"
     r"scratch that|i mean|i meant|i mixed (?:it|them) up|i misread|wait,?\s+actually|well,?\s+actually|no\W+wait|"
     r"i (?:almost |nearly )?forgot|actually,?\s+(?=(?:no|yes)\b)|no,?\s+actually|hmm+,?\s+no|"
+    # "I put one before but the MRI found another, so make that two"
+    r"make (?:that|it)(?=\s+(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|a|an|yes|no)\b)|"
     # "I said 5 before but I checked and it was actually 4"
     r"i\s+said\s+[^.,;]{1,25}?\s+before,?\s+but(?:\s+i\s+checked(?:\s+and)?)?)\b"
     # "I'm 65, well, 64 and eleven months": a number taken back at once

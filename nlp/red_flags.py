@@ -123,6 +123,8 @@ COMBINATIONS: Tuple[Tuple[str, str, _Parts], ...] = (
     ("back_pain", "segment", (_need("back"), _need("worse"), _need("unrelieved"))),
     # A back that newly stops sleep, even when "pain" is not said ("can't sleep because of his back, it's new").
     ("back_pain", "segment", (_need("back"), _need("night"), _need("onset", "worse"))),
+    # A back that keeps getting worse and hurts on straining or shoots along the spine.
+    ("back_pain", "segment", (_need("back"), _need("worse"), _need("strain", "radiating"))),
     # Seizure described in other words: shaking with jerking or not answering.
     ("seizure", "segment", (_need("shaking"), _need("seizure_sign"))),
     # Breathlessness that is severe, new, worse or at rest; chest pain or tightness.
@@ -158,6 +160,8 @@ COMBINATIONS: Tuple[Tuple[str, str, _Parts], ...] = (
     ("blood_clot", "segment", (_need("calf_strict"), _need("swollen"), _need("pain"))),
     # One leg or arm bigger than the other and painful: swelling described by comparison.
     ("blood_clot", "segment", (_need("calf"), _need("one_side"), _need("hot_red", "pain"))),
+    # A swollen leg and breathlessness in one sentence: a clot that may have reached the lungs.
+    ("blood_clot", "sentence", (_need("swollen"), _need("calf"), _need("breath"))),
     # Anything else urgent: severe pain anywhere; diarrhoea that is heavy or will not stop.
     ("general", "clause", (_need("pain"), _need("severe"))),
     ("general", "segment", (_need("diarrhoea"), _need("severe", "intense", "unrelieved"))),
@@ -243,7 +247,10 @@ FOR_THE_PATIENT = frozenset({"for", "behalf", "helping", "help"})
 # person and nothing new is in it ("what temp counts as a fever on chemo").
 OPEN_QUESTION_WORDS = frozenset({"what", "what's", "whats", "wat", "wot", "how", "why", "which", "when"})
 # "Please what is hypercalcaemia?", "ok so what's a fit": words before a question that do not change it.
-COURTESY_OPENERS = frozenset({"please", "pls", "plz", "ok", "okay", "so", "hi", "hello", "sorry", "um", "erm", "and", "also"})
+COURTESY_OPENERS = frozenset({
+    "please", "pls", "plz", "ok", "okay", "so", "hi", "hello", "sorry", "um", "erm", "and", "also",
+    "just", "wondering", "quick", "question", ",",
+})
 # "what if ...", "if I get ...": the worry covers the rest of its stretch of sentence.
 FORWARD_HYPOTHETICAL_FIRST = frozenset({"if", "what"})
 FEAR_NOUNS = frozenset({"fear", "worry", "dread", "nightmare"})
@@ -659,9 +666,22 @@ def _explained_right_after(own_clause: int, calm_spans: List[Span], layout: _Lay
     for calm in calm_spans:
         if calm.id_ != "resolved" or layout.clause[calm.start] != own_clause + 1:
             continue
-        if calm[0].norm_.lower() == "because" or (calm.start > 0 and doc[calm.start - 1].norm_.lower() == "because"):
+        if calm[0].norm_.lower() == "because" or _told_as_the_cause(doc[layout.clause_start.get(own_clause + 1, calm.start): calm.start]):
             return f"explained: {calm.text!r}"
     return None
+
+
+# "..., I think it's the fake tan", "..., must be the carrots": words that give what
+# follows as the cause of what came before, as "because" does.
+CAUSE_OPENINGS = (("because",), ("cos",), ("coz",), ("cause",), ("from",), ("due", "to"), ("it", "is"), ("it", "'s"), ("its",), ("must", "be"))
+HEDGES_BEFORE_A_CAUSE = frozenset({"just", "probably", "only", "prob", "surely"})
+
+
+def _told_as_the_cause(before_the_calm: Span) -> bool:
+    words = [t.norm_.lower() for t in before_the_calm if t.text.strip()]
+    while words and words[-1] in HEDGES_BEFORE_A_CAUSE:
+        words.pop()
+    return any(tuple(words[-len(opening):]) == opening for opening in CAUSE_OPENINGS)
 
 
 def _settled_by_now(kind: str, sign: Span, calm_spans: List[Span], layout: _Layout, doc: Doc) -> Optional[str]:

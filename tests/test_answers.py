@@ -827,6 +827,55 @@ def test_a_doubt_then_a_story_that_moves_on_to_an_answer_is_checked_not_stored_a
     assert (reading.value, reading.sure, reading.others) == ("unsure", False, ("yes",))
 
 
+# Words and readings added after held-out round 31 (our own sentences).
+@pytest.mark.parametrize("slot, text, expected", [
+    ("symptoms_affect_daily_life", "I'm wiped out most afternoons and can't keep up with my grandson", "yes"),
+    ("symptoms_affect_daily_life", "I'm still working full time as a teacher", "no"),
+    ("symptom_areas", "the big organ under the ribs on the right", ["liver"]),
+    ("spread_extent", "not just the one, my lungs as well as the bones", "several_areas"),
+    # "smol" as typed
+    ("growth_size", "smol, the doctor wasn't worried", "small"),
+    ("growth_size", "millimetric according to the report", "small"),
+    ("growth_size", "the biggest is four and a half cm", "not_small"),
+    ("growth_size", "they have not measured them yet", "unsure"),
+    ("hormone_receptor_status", "estrogenio positivo", "er_positive"),
+    ("other_health_conditions", "I doubt it but I've not had a check up in ages", "unsure"),
+    ("surgery_considered", "no one said anything about surgery to me", "no"),
+    ("complete_removal_likely", "the surgeon thinks there is a good chance", "yes"),
+    ("complete_removal_likely", "the smaller spots would stay behind", "no"),
+        ("main_goal", "to be here for my grandson starting school", "long_term_control"),
+    ("main_goal", "long term control really, my symptoms are mild", "long_term_control"),
+    ("main_goal", "for the itching to stop and to live as long as possible", "both"),
+])
+def test_words_added_after_round_31(slot, text, expected):
+    assert interpret(slot, text, "inform") == expected
+
+
+def test_might_have_is_checked_not_stored():
+    reading = answers.read("other_health_conditions", "my mum might have sugar, her sugar was high once", "inform")
+    assert (reading.value, reading.sure) == ("yes", False)
+
+
+def test_make_that_takes_back_the_number_before_it():
+    reading = answers.read("growth_count", "three, no, they found one more, make that four", "inform")
+    assert reading.value == "three_to_five"
+    reading = answers.read("growth_count", "I said one earlier, make that two", "inform")
+    assert reading.value == "two"
+
+
+def test_two_ages_said_with_at_give_the_years_between():
+    reading = answers.read("years_to_metastasis", "born in 1960, first time at 47, and at 53 it came back in the bones", "inform")
+    assert (reading.value, reading.sure) == (6, False)
+
+
+def test_a_year_said_in_words_counts(today_is):
+    today_is("2026-12-07")
+    reading = answers.read("years_to_metastasis", "twenty fifteen the first time, and it spread this year", "inform")
+    assert (reading.value, reading.sure) == (11, False)
+    reading = answers.read("years_to_metastasis", "two thousand and nine, then again in 2016", "inform")
+    assert (reading.value, reading.sure) == (7, False)
+
+
 # Words and readings added after held-out round 30 (our own sentences).
 @pytest.mark.parametrize("slot, text, expected", [
     ("symptoms_affect_daily_life", "no, pretty normal day to day really", "no"),

@@ -194,6 +194,26 @@ RED_FLAGS = {
 }
 # Whose, when, how: a sign that stays a warning though someone else or a question is near.
 KEPT_IN_CONTEXT = [
+    # Our own sentences for signs held-out round 35 missed: legs that fold under, a back
+    # worse on straining, a neck that wakes at night, breathless lying still or after a
+    # few steps, a weight on the chest, a cough that brings blood, a swollen leg with
+    # breathlessness, a leg "big" and red, a bone that crunched or cannot move, feeling
+    # like death, a twitching face, SMS and Pidgin spellings.
+    ("my legs just fold under me today", "spinal_cord"),
+    ("my back gets worse each week and straining on the loo makes it shoot up my spine", "back_pain"),
+    ("my neck hurts when I lie down, up at 4am with it again", "back_pain"),
+    ("I can't get the air in even just lying here in bed", "breathing"),
+    ("I'm out of breath after a few steps today", "breathing"),
+    ("feels like a cow is sat on my chest", "breathing"),
+    ("there's blood coming up when I cough tonight", "bleeding"),
+    ("her calf has swelled up and she's short of breath too", "blood_clot"),
+    ("his leg is big and red and sore", "blood_clot"),
+    ("felt something crunch in my hip getting out of the car", "broken_bone"),
+    ("bumped my elbow and now I can't move it, my bones are thin", "broken_bone"),
+    ("my wife says she feels like death this evening", "general"),
+    ("her face keeps twitching and she can't talk", "seizure"),
+    ("hedache rly bad n cant see properly", "headache"),
+    ("difficulty to breathe since an hour", "breathing"),
     # Our own sentences for signs held-out round 34 missed: a temperature in words, blood
     # that comes with the cough, "acutely unwell", a low blood pressure, "very very sick".
     # And a check that came out fine does not settle a sign that is new, not said to be
@@ -564,6 +584,18 @@ def test_detect_reads_context_that_keeps_a_warning(nlp, text, kind):
 # --- detect(): calm look-alikes -----------------------------------------------------------
 
 CALM = [
+    # Our own sentences for the false alarms of round 35: a cured jaundice "a long time
+    # back", sickness in a pregnancy decades ago, a fit the neurologist is happy with, an
+    # orange skin "it's the fake tan", a husband's swollen ankles "not mine", "just
+    # wondering" before a general question, a song called Bad Blood.
+    "a long time back I had yellow skin from a virus, fully cured",
+    "I was sick every morning when I was pregnant with my daughter, she's 25 now",
+    "her seizure was in May, she is on Keppra now and the neurologist is happy, none since",
+    "my skin has gone orange, must be the fake tan",
+    "I had a blood clot in my leg last year and I'm still on thinners",
+    "my husband's feet swell in the heat, not mine",
+    "just wondering, can bone mets cause a fracture?",
+    "I've had Bad Blood stuck in my head all day",
     # Our own sentences for the false alarms of round 34: a sign the team checked and
     # found fine, a stranger who fainted, a fit "several years ago", song and film titles
     # in quotes, a tongue yellow from sweets.
@@ -1138,6 +1170,8 @@ def test_component_demoting_keeps_a_clear_next_intent(nlp, detector):
         "the pain is in my pelvis", "my spine and my left femur", "getting rid of the pain",
         "easing the headaches", "I take blood thinners", "I can't do heavy stuff like gardening",
         "I get out of breath on the stairs", "I need help going to the toilet", "my legs ache after a walk",
+        # round 35: a song that "came on the radio" is not a sign that came on
+        "Yellow came on the radio and I sang along",
     ],
 )
 def test_common_answer_words_alone_do_not_let_diet_warn(nlp, text):
