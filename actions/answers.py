@@ -584,9 +584,15 @@ def age_on(born: datetime.date, today: datetime.date) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
+# "dx 03/2016, mets 03/2023": a month and a year in figures, as letters write them
+NUMERIC_MONTH_YEAR = re.compile(r"\b(0?[1-9]|1[0-2])[/.-]" + _YEAR + r"\b")
+
+
 def years_between_months(text: str) -> Optional[float]:
     """ "March 2019 ... September 2023" -> 4.5 (to the nearest half year)."""
     pairs = [(int(y), MONTHS[m]) for m, y in MONTH_YEAR.findall(text.lower())]
+    if not pairs:
+        pairs = [(int(y), int(m)) for m, y in NUMERIC_MONTH_YEAR.findall(text)]
     if len(pairs) != 2:
         return None
     (y1, m1), (y2, m2) = sorted(pairs)
@@ -1120,9 +1126,10 @@ def reading_after_self_correction(slot: str, text: str) -> Optional[Reading]:
         # up to the next correction: "yes I did ..., I almost forgot"
         later = as_reading(READERS[slot](language.parse(text[marker.end():end].lstrip(" ,.;:!-")), None))
         if later.value is not None and not is_unsure(later.value):
-            if ADDS_TO_WHAT_CAME_BEFORE.search(text[marker.end():end]) and later.value == _reading_before(slot, text, marker):
+            adds = ADDS_TO_WHAT_CAME_BEFORE.search(text[marker.end():end])
+            if adds and (later.value == _reading_before(slot, text, marker) or isinstance(later.value, list)):
                 # "One, the liver. Oh wait, the lung too": each part reads "one area", together
-                # they are two; read the whole reply
+                # they are two; "liver mostly. no wait, the ribs as well": both places. Read the whole reply
                 return None
             return later
     return None

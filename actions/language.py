@@ -247,6 +247,8 @@ def duration_in_years(span: Span) -> Optional[float]:
         amounts = [1.0]
     if "half" in words and words[0] != "half" and amounts:
         amounts = [amounts[0] + 0.5]
+    if len(amounts) == 2 and words[0] in _TENS and 0 < amounts[1] < 10:
+        amounts = [amounts[0] + amounts[1]]  # "forty two months" is one number, not "forty or two"
     if not amounts:
         return None
     return round(sum(amounts) / len(amounts) * unit, 2)

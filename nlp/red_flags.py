@@ -105,7 +105,7 @@ def _need(*alternatives: str) -> FrozenSet[str]:
 WHEN_PARTS = frozenset({"on_chemo"})
 _BACK_CUES = _need("severe", "worse", "night", "strain", "unrelieved", "onset")
 _HEAD_CUES = _need(
-    "severe", "onset", "worse", "night", "vomit", "confusion", "vision", "speech", "drowsy", "stiff_neck"
+    "severe", "onset", "worse", "night", "vomit", "confusion", "vision", "speech", "drowsy", "stiff_neck", "unrelieved"
 )
 _CALCIUM_COMPANIONS = _need("severe", "days", "vomit", "thirst", "confusion", "drowsy", "intense")
 
@@ -249,8 +249,10 @@ OPEN_QUESTION_WORDS = frozenset({"what", "what's", "whats", "wat", "wot", "how",
 # "Please what is hypercalcaemia?", "ok so what's a fit": words before a question that do not change it.
 COURTESY_OPENERS = frozenset({
     "please", "pls", "plz", "ok", "okay", "so", "hi", "hello", "sorry", "um", "erm", "and", "also",
-    "just", "wondering", "quick", "question", ",",
+    "just", "wondering", "quick", "question", ",", "in", "general", "curious",
 })
+# "is a fever on chemo always serious": "is a ..." with one of these asks about the sign in general.
+HOW_OFTEN_WORDS = frozenset({"always", "usually", "normally", "sometimes", "generally", "typically", "often"})
 # "what if ...", "if I get ...": the worry covers the rest of its stretch of sentence.
 FORWARD_HYPOTHETICAL_FIRST = frozenset({"if", "what"})
 FEAR_NOUNS = frozenset({"fear", "worry", "dread", "nightmare"})
@@ -880,7 +882,8 @@ def _general_question_sentences(doc: Doc, layout: _Layout, now_tokens: set) -> s
             opens_a_question = words[0] in OPEN_QUESTION_WORDS or (
                 words[0] in QUESTION_OPENERS and (set(words) & GENERIC_PEOPLE or _names_a_cause(words))
             )
-            if opens_a_question and not recent and not any(w in PERSON_WORDS for w in words):
+            asks_how_often = words[0] in ("is", "are") and len(words) > 1 and words[1] in ARTICLES and set(words) & HOW_OFTEN_WORDS
+            if (opens_a_question or asks_how_often) and not recent and not any(w in PERSON_WORDS for w in words):
                 found.add(number)
             elif words[0] in OPEN_QUESTION_WORDS and set(words) & MEANING_WORDS and not recent:
                 found.add(number)  # "what does pathological fracture mean on my letter"

@@ -827,6 +827,43 @@ def test_a_doubt_then_a_story_that_moves_on_to_an_answer_is_checked_not_stored_a
     assert (reading.value, reading.sure, reading.others) == ("unsure", False, ("yes",))
 
 
+# Words and readings added after held-out round 32 (our own sentences).
+@pytest.mark.parametrize("slot, text, expected", [
+    ("symptoms_affect_daily_life", "touch wood, nothing holds me back", "no"),
+    ("symptoms_affect_daily_life", "the ache no dey allow me sleep well", "yes"),
+    ("spread_extent", "the bones and the lungs, so more than one place", "several_areas"),
+    ("growth_count", "honestly I cannae mind how many they found", "unsure"),
+    ("growth_size", "nothing big at all, the doctor said", "small"),
+    ("treatment_response", "I not start yet, the first chemo is on Monday", "not_started"),
+    ("treatment_response", "the spot became smaller after the tablets", "responding"),
+    ("hormone_receptor_status", "she is positive for oestrogen", "er_positive"),
+    ("hormone_receptor_status", "negative for hormones, so no hormone tablets", "er_negative"),
+    ("daily_activity", "I am looking after myself fully but I don't go to work", "up_and_about"),
+    ("daily_activity", "my son helps me with bath and dressing", "limited_self_care"),
+    ("surgery_considered", "radiation was mentioned but not surgery", "no"),
+    ("surgery_considered", "nobody has said a word about surgery", "no"),
+    ("complete_removal_likely", "the plan is to take the pressure off the nerve", "no"),
+    ("main_goal", "I'd like it to stay quiet for as long as it can", "long_term_control"),
+    ("main_goal", "comfort matters more than living longer for me", "symptom_relief"),
+])
+def test_words_added_after_round_32(slot, text, expected):
+    assert interpret(slot, text, "inform") == expected
+
+
+def test_a_correction_that_adds_a_place_keeps_both_places():
+    reading = answers.read("symptom_areas", "the bones. oh wait, the liver as well", "inform")
+    assert sorted(reading.value) == ["bone", "liver"]
+
+
+def test_months_and_years_in_figures_give_the_years_between():
+    reading = answers.read("years_to_metastasis", "first dx 05/2012, spread found 05/2020", "inform")
+    assert (reading.value, reading.sure) == (8, False)
+
+
+def test_a_number_said_in_two_words_is_one_number():
+    assert answers.read("years_to_metastasis", "about thirty six months", "inform").value == 3
+
+
 # Words and readings added after held-out round 31 (our own sentences).
 @pytest.mark.parametrize("slot, text, expected", [
     ("symptoms_affect_daily_life", "I'm wiped out most afternoons and can't keep up with my grandson", "yes"),

@@ -194,6 +194,26 @@ RED_FLAGS = {
 }
 # Whose, when, how: a sign that stays a warning though someone else or a question is near.
 KEPT_IN_CONTEXT = [
+    # Our own sentences for signs held-out round 36 missed: a leg that cannot be lifted
+    # onto the bed or legs that "quit on her", tripping over nothing, a
+    # thermometer that "says 39", feeling rough ten days after chemo, repeated thirst, a
+    # skull in a vice, staring then shaking, a sink red with blood that is still coming,
+    # going downhill fast, a swollen leg hot to touch, Patois and Pidgin. (Toes are not a
+    # limb part: numb toes are mostly chemotherapy neuropathy.)
+    ("since tea time he could not lift his right leg into bed", "spinal_cord"),
+    ("her legs quit on her in the kitchen this afternoon", "spinal_cord"),
+    ("probably nothing but I've tripped over nothing twice today", "spinal_cord"),
+    ("I checked Mum and it says 39", "fever"),
+    ("I feel rough as anything, chemo was eight days ago", "fever"),
+    ("Thirsty thirsty. Peeing loads.", "high_calcium"),
+    ("he dey drink water like fish since yesterday", "high_calcium"),
+    ("my head is in a vice and painkillers do nothing", "headache"),
+    ("she stare for space then begin shake", "seizure"),
+    ("spat out and the sink was red, it's still coming", "bleeding"),
+    ("dad is going downhill fast since the morning", "general"),
+    ("I'm too weak to sit up this evening", "general"),
+    ("my leg's swelled up and it's roasting to touch", "blood_clot"),
+    ("mi cyaan catch mi breath, every likkle step mi haffi stop", "breathing"),
     # Our own sentences for signs held-out round 35 missed: legs that fold under, a back
     # worse on straining, a neck that wakes at night, breathless lying still or after a
     # few steps, a weight on the chest, a cough that brings blood, a swollen leg with
@@ -584,6 +604,14 @@ def test_detect_reads_context_that_keeps_a_warning(nlp, text, kind):
 # --- detect(): calm look-alikes -----------------------------------------------------------
 
 CALM = [
+    # Our own sentences for the false alarms of round 36: someone else's sign "I never
+    # have", "is a ... always", "in general why", a favourite song, a cramp stretched
+    # away (see the DIET test below), a fracture that has healed, tingles that went with new tablets, pollen.
+    "my sister gets migraines with flashing lights but I never have",
+    "is a temperature after chemo always an emergency",
+    "Fever is my favourite song to dance to",
+    "the fracture in my rib has healed, pain free now",
+    "the numbness settled with the new tablets",
     # Our own sentences for the false alarms of round 35: a cured jaundice "a long time
     # back", sickness in a pregnancy decades ago, a fit the neurologist is happy with, an
     # orange skin "it's the fake tan", a husband's swollen ankles "not mine", "just
@@ -1172,6 +1200,8 @@ def test_component_demoting_keeps_a_clear_next_intent(nlp, detector):
         "I get out of breath on the stairs", "I need help going to the toilet", "my legs ache after a walk",
         # round 35: a song that "came on the radio" is not a sign that came on
         "Yellow came on the radio and I sang along",
+        # round 36: a cramp is not a limb sign, even at night
+        "my foot cramped in the night but a stretch sorted it",
     ],
 )
 def test_common_answer_words_alone_do_not_let_diet_warn(nlp, text):
