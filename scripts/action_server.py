@@ -10,7 +10,8 @@ The same as `rasa run actions`, with these differences:
   /health stays open), and does not start without one;
 - it reads at most a bounded body, also once inflated; calls it cannot use get 400 and
   its error responses never carry the conversation back (actions/webhook_checks.py,
-  added through rasa-sdk's plugin hook).
+  added through rasa-sdk's plugin hook);
+- it loads the spaCy pipeline before it opens, so the first message does not wait for it.
 """
 import os
 import sys
@@ -25,7 +26,7 @@ import pluggy  # noqa: E402  (after the lines above, on purpose)
 from rasa_sdk.__main__ import main  # noqa: E402
 from rasa_sdk.plugin import plugin_manager  # noqa: E402
 
-from actions import webhook_checks  # noqa: E402
+from actions import language, webhook_checks  # noqa: E402
 
 DEFAULT_HOST = "127.0.0.1"
 hookimpl = pluggy.HookimplMarker("rasa_sdk")
@@ -56,4 +57,8 @@ if __name__ == "__main__":
     if not os.environ.get("SANIC_HOST"):
         os.environ["SANIC_HOST"] = DEFAULT_HOST
     plugin_manager().register(WebhookChecks(token))
+    # Load the spaCy pipeline before the server opens. Loaded by the first message instead,
+    # it can outlast Rasa's action timeout under load, and that person is told something
+    # went wrong (seen in CI right after a restart).
+    language.parse("")
     main()
