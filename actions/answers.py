@@ -866,12 +866,6 @@ YEARS_BACK = {"this year": 0, "last year": 1, "this month": 0, "this week": 0}
 
 
 # "twenty eleven", "two thousand and nine": a year said as it is spoken
-SPOKEN_YEAR_ENDINGS = {
-    name: number for number, name in enumerate(
-        ("", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-         "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
-    ) if name
-}
 SPOKEN_YEAR = re.compile(
     r"\b(?:twenty (ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
     r"|twenty twenty(?:[- ](one|two|three|four|five|six))?"
@@ -884,12 +878,9 @@ def spoken_years(text: str) -> List[int]:
     found = []
     for match in SPOKEN_YEAR.finditer(text):
         teens, twenties, noughties = match.groups()
-        if teens:
-            found.append(2000 + SPOKEN_YEAR_ENDINGS[teens.lower()])
-        elif noughties:
-            found.append(2000 + SPOKEN_YEAR_ENDINGS[noughties.lower()])
-        else:
-            found.append(2020 + (SPOKEN_YEAR_ENDINGS[twenties.lower()] if twenties else 0))
+        ending = teens or twenties or noughties
+        century = 2020 if match.group(0).lower().startswith("twenty twenty") else 2000
+        found.append(century + (int(language.number_value(ending)) if ending else 0))
     return found
 
 
@@ -957,14 +948,13 @@ def read_years_to_metastasis(doc: Doc, intent: Optional[str]):
         return doubtful(from_months)  # worked out: check it
     if from_calendar is not None:
         return doubtful(from_calendar)  # worked out: check it
-    ages = [int(age) for age in AT_AN_AGE.findall(doc.text)]
-    if len(ages) == 2 and ages[1] > ages[0] and all(AGE_WHEN_DIAGNOSED[0] <= n <= AGE_WHEN_DIAGNOSED[1] for n in ages):
-        return doubtful(ages[1] - ages[0])  # "born in 1962, first cancer at 50, mets at 58": worked out; checked
     numbers = language.numbers(doc)
-    if len(numbers) == 2 and all(AGE_WHEN_DIAGNOSED[0] <= n <= AGE_WHEN_DIAGNOSED[1] for n in numbers):
-        # "she was 52 when she first had it and 61 when it came back": two ages, in order
-        if numbers[1] > numbers[0] and language.words(doc.text) & {"when", "at", "aged", "age"}:
-            return doubtful(numbers[1] - numbers[0])
+    # Two ages, in order: "she was 52 when she first had it and 61 when it came back", or the
+    # two said with "at" beside other numbers ("born in 1962, first cancer at 50, mets at 58")
+    said_at = [int(age) for age in AT_AN_AGE.findall(doc.text)]
+    ages = said_at if len(said_at) == 2 else numbers if language.words(doc.text) & {"when", "at", "aged", "age"} else []
+    if len(ages) == 2 and ages[1] > ages[0] and all(AGE_WHEN_DIAGNOSED[0] <= n <= AGE_WHEN_DIAGNOSED[1] for n in ages):
+        return doubtful(ages[1] - ages[0])  # worked out; checked
     if len(numbers) == 1 and numbers[0] < 100:
         return numbers[0]
     return UNSURE if intent == "unsure" else None
