@@ -611,7 +611,7 @@ CALM = [
     "is a temperature after chemo always an emergency",
     "Fever is my favourite song to dance to",
     "the fracture in my rib has healed, pain free now",
-    "the numbness settled with the new tablets",
+    "my hand tingles went with the new tablets",
     # Our own sentences for the false alarms of round 35: a cured jaundice "a long time
     # back", sickness in a pregnancy decades ago, a fit the neurologist is happy with, an
     # orange skin "it's the fake tan", a husband's swollen ankles "not mine", "just
