@@ -785,7 +785,7 @@ def read_tumor_grade(doc: Doc, intent: Optional[str]) -> Optional[str]:
 # positive (ASCO/CAP 2020; 1-10% is "ER-low positive"). An Allred score (0-8): 3 or more
 # is positive. Reading a score is an interpretation, so it is checked before storing.
 ER_SIGN = re.compile(r"\b(?:er|hr|oestrogen|estrogen)\s*([+-])(?![\w+-])")
-ER_PERCENT = re.compile(r"\b(?:er|oestrogen|estrogen)\b[^%\d]{0,12}?(\d{1,3})\s*%")
+ER_PERCENT = re.compile(r"\b(?:er|oestrogen|estrogen)\b[^%\d<]{0,12}?(<|less than\s*)?(\d{1,3})\s*%")
 ER_ALLRED = re.compile(
     r"\b(?:er|oestrogen|estrogen|allred)\b[^\d]{0,20}?\b([0-8])\s*(?:(?:/|out of)\s*8\b|(?=\s*$)|(?=\s*[,.;])|(?=\s+for\s+(?:er|oestrogen|estrogen)\b))"
 )
@@ -803,7 +803,11 @@ def receptor_from_notation(text: str) -> Any:
         return "er_positive" if sign.group(1) == "+" else "er_negative"
     percent = ER_PERCENT.search(lowered)
     if percent:
-        return doubtful("er_positive" if int(percent.group(1)) >= ER_POSITIVE_FROM_PERCENT else "er_negative")
+        value = int(percent.group(2))
+        if percent.group(1) and value > ER_POSITIVE_FROM_PERCENT:
+            return None  # "ER <10%" may be either side of 1%
+        below = bool(percent.group(1)) or value < ER_POSITIVE_FROM_PERCENT
+        return doubtful("er_negative" if below else "er_positive")
     if ER_ZERO.search(lowered):
         return doubtful("er_negative")
     allred = ER_ALLRED.search(lowered)
@@ -1089,6 +1093,8 @@ SELF_CORRECTION = re.compile(
     r"\b(?:no,?\s+wait|wait,?\s+no|oh,?\s+wait|no,?\s+sorry|sorry,?\s+no|no,?\s+hang on|hang on|no\s+no|"
     r"scratch that|i mean|i meant|i mixed (?:it|them) up|i misread|wait,?\s+actually|well,?\s+actually|no\W+wait|"
     r"i (?:almost |nearly )?forgot|actually,?\s+(?=(?:no|yes)\b)|no,?\s+actually|hmm+,?\s+no|"
+    # "No... sorry, yes, the surgeon said ...", "they didn't say it wouldn't be - in fact they said ..."
+    r"sorry,?\s+(?=yes\b)|in fact|"
     # "I put one before but the MRI found another, so make that two"
     r"make (?:that|it)(?=\s+(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|a|an|yes|no)\b)|"
     # "I said 5 before but I checked and it was actually 4"

@@ -90,9 +90,24 @@ def add_spelling(nlp, spelling: dict, patterns: list) -> None:
             nlp.tokenizer.add_special_case(form, case)
 
 
+def add_upper_case_contractions(nlp) -> None:
+    """spaCy splits "dont", "cant", "im" and "don't" only in lower and title case; in
+    a message typed in capitals ("I DONT HAVE MUCH PAIN") the split and its norm
+    ("not") were lost."""
+    for orth, pieces in list(nlp.tokenizer.rules.items()):
+        shouted = orth.upper()
+        if not orth.islower() or shouted in nlp.tokenizer.rules:
+            continue
+        nlp.tokenizer.add_special_case(shouted, [
+            {**piece, ORTH: piece[ORTH].upper(), NORM: piece.get(NORM, piece[ORTH].lower())}
+            for piece in pieces
+        ])
+
+
 def build(pattern_files=None):
     nlp = spacy.blank("en")
     patterns = [p for path in (pattern_files or default_pattern_files()) for p in load_patterns(Path(path))]
+    add_upper_case_contractions(nlp)
     add_spelling(nlp, yaml.safe_load(SPELLING_FILE.read_text(encoding="utf-8")), patterns)
     span_ruler = nlp.add_pipe(
         "span_ruler", config={"spans_key": ANSWER_SPANS_KEY, "validate": True}

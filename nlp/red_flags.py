@@ -210,6 +210,8 @@ SENTENCE_BREAKS = frozenset({".", "!", "?", "\n", "\n\n"})
 GOES_ON_ABOUT_IT = frozenset({"it", "its"})
 SEGMENT_BREAKS = frozenset({";", "but", "although", "though", "however", "except", "whereas", "yet"})
 CLAUSE_BREAKS = SEGMENT_BREAKS | frozenset({",", ":", "and", "because", "-", "--", "("})
+# "however much I drink" is one thought, not a contrast.
+DEGREE_AFTER_HOWEVER = frozenset({"much", "many", "hard", "long", "often", "little"})
 
 QUESTION_OPENERS = frozenset({
     "what", "what's", "whats", "wat", "wot", "how", "why", "is", "are", "does", "do", "can", "could",
@@ -275,8 +277,10 @@ TITLE_WORDS = frozenset({
     "band", "sang", "sing", "singing", "karaoke", "lyrics", "tune", "series", "podcast", "team",
 })
 LONGEST_TITLE = 8  # words between the quote marks
-# "a lady at my chemo unit", "my friend's mum": these patient words belong to the other person.
-OWNED_BY_WHAT_CAME_BEFORE = frozenset({"at", "on", "in", "from", "of", "with", "to", "'s", "s"})
+# "a lady at my chemo unit", "my friend's mum", "the man opposite me": these patient words belong to the other person.
+OWNED_BY_WHAT_CAME_BEFORE = frozenset({
+    "at", "on", "in", "from", "of", "with", "to", "'s", "s", "opposite", "beside", "near", "behind",
+})
 # "when I hugged my grandson", "lifting the dog": the person or animal is what the
 # patient acted on, not the one with the sign.
 ACTS_ON_SOMEONE = frozenset({
@@ -326,6 +330,10 @@ CAUSE_WORDS = frozenset({
     "chemo", "chemotherapy", "radiotherapy", "radiation", "treatment", "cancer", "mets", "tablets",
     "steroids", "immunotherapy", "surgery", "it", "this", "that", "these", "those", "the", "a", "an",
 })
+# The nouns of CAUSE_WORDS: one of them before "cause" names what is asked about.
+CAUSE_NOUNS = CAUSE_WORDS - frozenset({"it", "this", "that", "these", "those", "the", "a", "an"})
+# "..., who should I call", "what do I do": what the writer would do, asked ahead.
+ASKS_WHAT_TO_DO = frozenset({"who", "what", "where", "whom"})
 DRUG_ENDINGS = ("ine", "ib", "mab", "ole", "xel", "fen", "one")
 # "what does ... mean": asking what a word means, even about "my letter".
 MEANING_WORDS = frozenset({"mean", "means", "meaning", "meant", "stand", "stands", "abbreviation"})
@@ -476,7 +484,9 @@ def _layout(doc: Doc) -> _Layout:
             clause_start[c] = token.i + 1
             continue
         joined_hyphen = text == "-" and token.i > 0 and not doc[token.i - 1].whitespace_  # "cross-legged"
-        if word in CLAUSE_BREAKS and not joined_hyphen:
+        next_word = doc[token.i + 1].norm_.lower() if token.i + 1 < len(doc) else ""
+        degree_however = word == "however" and next_word in DEGREE_AFTER_HOWEVER
+        if word in CLAUSE_BREAKS and not joined_hyphen and not degree_however:
             if word in SEGMENT_BREAKS:
                 g += 1
                 t += 0 if _goes_on_about_it(doc, token.i + 1) else 1
@@ -882,8 +892,14 @@ def _general_question_sentences(doc: Doc, layout: _Layout, now_tokens: set) -> s
             opens_a_question = words[0] in OPEN_QUESTION_WORDS or (
                 words[0] in QUESTION_OPENERS and (set(words) & GENERIC_PEOPLE or _names_a_cause(words))
             )
-            asks_how_often = words[0] in ("is", "are") and len(words) > 1 and words[1] in ARTICLES and set(words) & HOW_OFTEN_WORDS
+            asks_how_often = (
+                words[0] in ("is", "are") and len(words) > 1 and (words[1] in ARTICLES or words[1].endswith("ing"))
+                and set(words) & HOW_OFTEN_WORDS
+            )
             if (opens_a_question or asks_how_often) and not recent and not any(w in PERSON_WORDS for w in words):
+                found.add(number)
+            elif _asks_what_to_do_if(words) and not recent:
+                found.add(number)  # "if my legs ever went numb, who should I call"
                 found.add(number)
             elif words[0] in OPEN_QUESTION_WORDS and set(words) & MEANING_WORDS and not recent:
                 found.add(number)  # "what does pathological fracture mean on my letter"
@@ -938,9 +954,22 @@ def _sentence_start(span: Span, layout: _Layout) -> int:
 
 
 def _names_a_cause(words: List[str]) -> bool:
-    """ "can capecitabine cause a temperature": a question about what a treatment does."""
+    """ "can capecitabine cause a temperature", "can breast cancer in the brain cause
+    seizures": a question about what a treatment or the cancer does."""
+    if words[0] not in CAUSE_QUESTION_OPENERS:
+        return False
     second = words[1] if len(words) > 1 else ""
-    return words[0] in CAUSE_QUESTION_OPENERS and (second in CAUSE_WORDS or second.endswith(DRUG_ENDINGS))
+    if second in CAUSE_WORDS or second.endswith(DRUG_ENDINGS):
+        return True
+    before_the_verb = words[1:words.index("cause")] if "cause" in words else []
+    return bool(set(before_the_verb) & CAUSE_NOUNS)
+
+
+def _asks_what_to_do_if(words: List[str]) -> bool:
+    """ "if my legs ever went numb, who should I call": a plan for a sign that may come."""
+    return words[0] in CONDITIONAL_OPENERS and "honest" not in words and any(
+        w in ASKS_WHAT_TO_DO for w in words[1:]
+    )
 
 
 def _about_the_conversation(span: Span, layout: _Layout, doc: Doc) -> bool:

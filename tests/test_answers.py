@@ -827,6 +827,40 @@ def test_a_doubt_then_a_story_that_moves_on_to_an_answer_is_checked_not_stored_a
     assert (reading.value, reading.sure, reading.others) == ("unsure", False, ("yes",))
 
 
+# Words and readings added after held-out round 33 (our own sentences).
+@pytest.mark.parametrize("slot, text, expected", [
+    ("symptoms_affect_daily_life", "nil symptoms from it, found on a routine scan", "no"),
+    ("symptoms_affect_daily_life", "ADLs normal, she does her own shopping", "no"),
+    ("symptoms_affect_daily_life", "he's been fine day to day, still golfing", "no"),
+    ("symptom_areas", "a deposit at the neck of femur", ["bone"]),
+    ("symptom_areas", "my collar bone aches", ["bone"]),
+    ("symptom_areas", "lungs and my river they said", ["lung", "liver"]),
+    ("spread_extent", "it's turned up in more'n one place", "several_areas"),
+    ("growth_count", "2x lesions in the lung", "two"),
+    ("growth_count", "3 lesions overall: lung x2 and liver x1", "three_to_five"),
+    ("growth_size", "the radiologist called them itty bitty", "small"),
+    ("treatment_response", "nothing's changed since the summer scan", "stable"),
+    ("treatment_response", "it did grow on the first tablets", "growing"),
+    ("hormone_receptor_status", "I no sure, I no catch am when doctor talk", "unsure"),
+    ("hormone_receptor_status", "report says ER <1% so negative", "er_negative"),
+    ("hormone_receptor_status", "oestrogen less than 1%", "er_negative"),
+    ("tumor_grade", "grade unknown as far as I can see on the letter", "unsure"),
+    ("earlier_breast_cancer", "this is round two for me", "yes"),
+    ("years_to_metastasis", "I could not even guess the years", "unsure"),
+    ("daily_activity", "mi still do everyting mi used to do", "fully_active"),
+    ("daily_activity", "only easy work round the house these days", "light_activity"),
+    ("other_health_conditions", "a dodgy ticker, they keep an eye on it", "yes"),
+    ("other_health_conditions", "I've never been in hospital for anything else", "no"),
+    ("complete_removal_likely", "the doctor explained they will only reduce it", "no"),
+    ("complete_removal_likely", "No... sorry, yes, mixed it up, the op should get all of it", "yes"),
+    ("complete_removal_likely", "nobody said it couldn't all come out, in fact they expect clear margins", "yes"),
+    ("main_goal", "I WANT IT KEPT DOWN FOR LONGER, I DONT HAVE MUCH PAIN", "long_term_control"),
+    ("main_goal", "to be here as lang as possible", "long_term_control"),
+])
+def test_words_added_after_round_33(slot, text, expected):
+    assert interpret(slot, text, "inform") == expected
+
+
 # Words and readings added after held-out round 32 (our own sentences).
 @pytest.mark.parametrize("slot, text, expected", [
     ("symptoms_affect_daily_life", "touch wood, nothing holds me back", "no"),

@@ -194,6 +194,34 @@ RED_FLAGS = {
 }
 # Whose, when, how: a sign that stays a warning though someone else or a question is near.
 KEPT_IN_CONTEXT = [
+    # Our own sentences for signs held-out round 37 missed: a leg that will not go up a
+    # kerb, wiping without feeling it, breath "gone awful short", flu-like aches after
+    # chemo, sweating then freezing, a mouth dry however much is drunk, Pidgin sleepiness
+    # and muddled talk, a head about to burst, a bitten tongue after a blackout, coughing
+    # red, a body "shutting down", stuck on the floor, "from okay to awful", a swollen arm
+    # on the PICC or port side, pain "like crazy", something giving in a rib, turning
+    # yellowish, a face that swells lying down with breathlessness.
+    ("since this morning I can't get my right leg up onto the bed", "spinal_cord"),
+    ("I can hardly feel it when I wipe after the toilet, started yesterday", "spinal_cord"),
+    ("her breath's gone real short today", "breathing"),
+    ("think I'm coming down with something, chemo was 6 days ago", "fever"),
+    ("sweaty and freezing at once tonight", "fever"),
+    ("achy and hot since this afternoon, chemo was last week", "fever"),
+    ("mouth dry however much I drink, three days now", "high_calcium"),
+    ("mama dey sleep all day today", "high_calcium"),
+    ("since yesterday he no dey talk straight", "high_calcium"),
+    ("feels like my head is going to burst and it's worse lying down", "headache"),
+    ("found her on the floor, she came round on the floor with her tongue bitten", "seizure"),
+    ("coughing up red this morning", "bleeding"),
+    ("I feel like my body's shutting down", "general"),
+    ("I've been stuck a while, unable to get up off the kitchen floor", "general"),
+    ("she went from okay to awful in an hour", "general"),
+    ("the arm with my picc line is puffy", "blood_clot"),
+    ("my arm on the port side has gone puffy and tight", "blood_clot"),
+    ("my shoulder is hurting like crazy today", "general"),
+    ("coughed and felt something give in my rib", "broken_bone"),
+    ("I think I'm turning yellowish", "jaundice"),
+    ("my neck swells up when I lie flat and I'm short of breath", "swelling_breathless"),
     # Our own sentences for signs held-out round 36 missed: a leg that cannot be lifted
     # onto the bed or legs that "quit on her", tripping over nothing, a
     # thermometer that "says 39", feeling rough ten days after chemo, repeated thirst, a
@@ -604,6 +632,23 @@ def test_detect_reads_context_that_keeps_a_warning(nlp, text, kind):
 # --- detect(): calm look-alikes -----------------------------------------------------------
 
 CALM = [
+    # Our own sentences for the false alarms of round 37: tingling during chemo that
+    # cleared, a flatmate's faint, "can the cancer ... cause", "is vomiting ... always",
+    # "if ..., who do I ring", a team that collapsed, the jerk as you fall asleep, a
+    # blueberry, the snow, an antihistamine, a patient in the bed opposite.
+    "pins and needles in my feet during chemo last spring, all cleared up now",
+    "my housemate keeps fainting in the heat",
+    "can secondary cancer in the liver cause yellow eyes",
+    "is coughing up blood always an emergency",
+    "if my back pain ever got severe, who do I ring",
+    "our defence collapsed in the last ten minutes",
+    "had a twitch when falling asleep, the jerk everyone gets",
+    "lips are blue from a blueberry ice lolly",
+    "my feet went cold and tingly from the snow",
+    "drowsy because I took an antihistamine at lunch",
+    "the man in the bed opposite me was vomiting blood all night",
+    # a clot from a PICC line found months ago, "the swelling's gone" (our fix for round 37 had warned)
+    "the PICC clot in my arm was treated back in March and the swelling's all gone",
     # Our own sentences for the false alarms of round 36: someone else's sign "I never
     # have", "is a ... always", "in general why", a favourite song, a cramp stretched
     # away (see the DIET test below), a fracture that has healed, tingles that went with new tablets, pollen.
