@@ -281,6 +281,8 @@ LONGEST_TITLE = 8  # words between the quote marks
 OWNED_BY_WHAT_CAME_BEFORE = frozenset({
     "at", "on", "in", "from", "of", "with", "to", "'s", "s", "opposite", "beside", "near", "behind",
 })
+# "my hairdresser was telling me her dad ...": the listener and the other person's relative are not the patient.
+TOLD = frozenset({"telling", "told", "tells", "tell", "asked", "asking", "showed", "showing", "texted", "her", "his", "their"})
 # "when I hugged my grandson", "lifting the dog": the person or animal is what the
 # patient acted on, not the one with the sign.
 ACTS_ON_SOMEONE = frozenset({
@@ -685,7 +687,10 @@ def _explained_right_after(own_clause: int, calm_spans: List[Span], layout: _Lay
 
 # "..., I think it's the fake tan", "..., must be the carrots": words that give what
 # follows as the cause of what came before, as "because" does.
-CAUSE_OPENINGS = (("because",), ("cos",), ("coz",), ("cause",), ("from",), ("due", "to"), ("it", "is"), ("it", "'s"), ("its",), ("must", "be"))
+CAUSE_OPENINGS = (
+    ("because",), ("cos",), ("coz",), ("cause",), ("from",), ("due", "to"), ("it", "is"), ("it", "'s"), ("its",),
+    ("must", "be"), ("i", "have", "been"),
+)
 HEDGES_BEFORE_A_CAUSE = frozenset({"just", "probably", "only", "prob", "surely"})
 
 
@@ -812,7 +817,7 @@ def _someone_else(spans: List[Span], others: List[Span], layout: _Layout, doc: D
         between = {
             t.norm_.lower() for t in doc[other.end: first.start]
             # "my colleagues husband": the word right after the other person is theirs
-            if t.i != other.end and (t.i == 0 or doc[t.i - 1].norm_.lower() not in OWNED_BY_WHAT_CAME_BEFORE)
+            if t.i != other.end and (t.i == 0 or doc[t.i - 1].norm_.lower() not in OWNED_BY_WHAT_CAME_BEFORE | TOLD)
         }
         if not between & PATIENT_WORDS:
             return f"someone else: {other.text!r}"
@@ -935,7 +940,8 @@ ARTICLES = frozenset({"a", "an", "the"})
 
 def _asks_what_it_is(sign: Span, layout: _Layout, doc: Doc) -> bool:
     start = layout.clause_start.get(layout.clause[sign.start], 0)
-    if layout.sentence[start] != layout.sentence[sign.start] or start != _sentence_start(sign, layout):
+    # the question may follow a clause ("my nurse mentioned face swelling, what is SVCO?")
+    if layout.sentence[start] != layout.sentence[sign.start]:
         return False
     before = _without_courtesy([t.norm_.lower() for t in doc[start: sign.start] if t.text.strip() and t.text != ","])
     if before and before[-1] in ARTICLES:

@@ -827,6 +827,28 @@ def test_a_doubt_then_a_story_that_moves_on_to_an_answer_is_checked_not_stored_a
     assert (reading.value, reading.sure, reading.others) == ("unsure", False, ("yes",))
 
 
+# Words and readings added after held-out round 34 (our own sentences).
+@pytest.mark.parametrize("slot, text, expected", [
+    ("symptoms_affect_daily_life", "I ok lah, nothing stop me", "no"),
+    ("symptoms_affect_daily_life", "koi problem nahi, all normal at home", "no"),
+    ("spread_extent", "not clear on that, sorry", "unsure"),
+    ("growth_count", "dinnae ken how many there are", "unsure"),
+    ("treatment_response", "I thought it was stable but no, the scan showed growth", "growing"),
+    ("treatment_response", "doctor say the medicine no dey work", "growing"),
+    ("tumor_grade", "it's the in-between one", "intermediate"),
+    ("earlier_breast_cancer", "mi did have it before in di other side", "yes"),
+    ("daily_activity", "mi still a do everyting at home and church", "fully_active"),
+    ("surgery_considered", "doctor say dem fit cut am comot", "yes"),
+    ("complete_removal_likely", "the surgeon can take out everything", "yes"),
+    ("complete_removal_likely", "totally clueless about that bit", "unsure"),
+    ("main_goal", "mostly comfort, living longer would be a bonus", "symptom_relief"),
+    ("main_goal", "control for as long as they can, pain no problem", "long_term_control"),
+    ("main_goal", "di two a dem", "both"),
+])
+def test_words_added_after_round_34(slot, text, expected):
+    assert interpret(slot, text, "inform") == expected
+
+
 # Words and readings added after held-out round 33 (our own sentences).
 @pytest.mark.parametrize("slot, text, expected", [
     ("symptoms_affect_daily_life", "nil symptoms from it, found on a routine scan", "no"),

@@ -194,6 +194,15 @@ RED_FLAGS = {
 }
 # Whose, when, how: a sign that stays a warning though someone else or a question is near.
 KEPT_IN_CONTEXT = [
+    # Our own sentences for signs held-out round 38 missed: "not able to" move the legs or
+    # pass urine, chest pain "been like this for two hours" (hours are news), a person who
+    # can barely be woken, Patois "feel like mi a go dead", weak and dizzy.
+    ("since lunch mum is not able to move her legs at all", "spinal_cord"),
+    ("she is not able to pass urine since the morning", "spinal_cord"),
+    ("my chest is tight and it hurts, been like this for two hours", "breathing"),
+    ("we can barely wake him this afternoon", "high_calcium"),
+    ("mi feel like mi a go dead today", "general"),
+    ("weak and dizzy since I got up", "general"),
     # Our own sentences for signs held-out round 37 missed: a leg that will not go up a
     # kerb, wiping without feeling it, breath "gone awful short", flu-like aches after
     # chemo, sweating then freezing, a mouth dry however much is drunk, Pidgin sleepiness
@@ -632,6 +641,23 @@ def test_detect_reads_context_that_keeps_a_warning(nlp, text, kind):
 # --- detect(): calm look-alikes -----------------------------------------------------------
 
 CALM = [
+    # Our own sentences for the false alarms of round 38: a teacher, a neighbour "telling me
+    # her husband", a novel's hero, a fear of fits to come, nerves that "make me want to
+    # throw up", checked in A&E last week, a book title without quotes, a strap too tight,
+    # "weeks back ... done now", carrots after "I've been", the weather's degrees, "what is
+    # ..." after another clause.
+    "our teacher had a seizure in class this morning",
+    "my neighbour was telling me her husband has gone yellow",
+    "in the novel the hero has a seizure",
+    "I'm sure I'll start having fits when it spreads",
+    "the results make me want to throw up, nerves",
+    "got checked in A&E last week for breathlessness",
+    "I'm reading Fever by Mary Beth Keane",
+    "my hand went numb because my watch strap was too tight",
+    "had a fever three weeks back, antibiotics sorted it, done now",
+    "my skin looks a bit orange but I've been eating lots of carrots",
+    "it's 40 degrees outside today",
+    "my nurse mentioned it at clinic, what is hypercalcaemia?",
     # Our own sentences for the false alarms of round 37: tingling during chemo that
     # cleared, a flatmate's faint, "can the cancer ... cause", "is vomiting ... always",
     # "if ..., who do I ring", a team that collapsed, the jerk as you fall asleep, a
@@ -1247,6 +1273,8 @@ def test_component_demoting_keeps_a_clear_next_intent(nlp, detector):
         "Yellow came on the radio and I sang along",
         # round 36: a cramp is not a limb sign, even at night
         "my foot cramped in the night but a stretch sorted it",
+        # round 38: an idiom of fear
+        "I was shaking in my boots at the appointment",
     ],
 )
 def test_common_answer_words_alone_do_not_let_diet_warn(nlp, text):
