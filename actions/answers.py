@@ -1094,7 +1094,7 @@ SELF_CORRECTION = re.compile(
     r"scratch that|i mean|i meant|i mixed (?:it|them) up|i misread|wait,?\s+actually|well,?\s+actually|no\W+wait|"
     r"i (?:almost |nearly )?forgot|actually,?\s+(?=(?:no|yes)\b)|no,?\s+actually|hmm+,?\s+no|"
     # "No... sorry, yes, the surgeon said ...", "they didn't say it wouldn't be - in fact they said ..."
-    r"sorry,?\s+(?=yes\b)|in fact|but no(?=,)|"
+    r"sorry,?\s+(?=yes\b)|in fact|but no(?=,)|but looking at the letter(?: now)?|"
     # "I put one before but the MRI found another, so make that two"
     r"make (?:that|it)(?=\s+(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|a|an|yes|no)\b)|"
     # "I said 5 before but I checked and it was actually 4"

@@ -127,11 +127,15 @@ COMBINATIONS: Tuple[Tuple[str, str, _Parts], ...] = (
     ("back_pain", "segment", (_need("back"), _need("worse"), _need("strain", "radiating"))),
     # Seizure described in other words: shaking with jerking or not answering.
     ("seizure", "segment", (_need("shaking"), _need("seizure_sign"))),
+    # A face or limb twitching while speech goes ("face wis twitchin an I couldnae speak").
+    ("seizure", "segment", (_need("shaking"), _need("speech"))),
     # Breathlessness that is severe, new, worse or at rest; chest pain or tightness.
     ("breathing", "segment", (_need("breath"), _need("severe", "worse", "onset", "at_rest"))),
     ("breathing", "clause", (_need("chest"), _need("pain", "tightness"))),
     # A headache that is sudden, severe, or comes with vomiting, confusion, sight or speech changes.
     ("headache", "segment", (_need("head_pain"), _HEAD_CUES)),
+    # Sight, speech or a sudden start anywhere in the sentence ("just a migraine but ..., I can't see properly").
+    ("headache", "sentence", (_need("head_pain"), _need("vision", "speech", "onset"))),
     # Shivering with heat or cold.
     ("fever", "segment", (_need("shaking"), _need("cold"))),
     # Feeling unwell during chemotherapy may be an infection even without a thermometer.
@@ -207,7 +211,9 @@ NEVER_EMPHASIS = frozenset({"so", "this", "such", "like", "as"})
 NEGATION_WINDOW = 6
 
 SENTENCE_BREAKS = frozenset({".", "!", "?", "\n", "\n\n"})
-GOES_ON_ABOUT_IT = frozenset({"it", "its"})
+# "it ..." goes on about the sign before; so does a fragment that opens with how it is
+# ("Back pain. Right in the middle. Worse each day").
+GOES_ON_ABOUT_IT = frozenset({"it", "its", "worse", "worst", "right", "lower", "getting", "much"})
 SEGMENT_BREAKS = frozenset({";", "but", "although", "though", "however", "except", "whereas", "yet"})
 CLAUSE_BREAKS = SEGMENT_BREAKS | frozenset({",", ":", "and", "because", "-", "--", "("})
 # "however much I drink" is one thought, not a contrast.
@@ -577,7 +583,9 @@ def _only_qualifiers_go_on(chosen: List[Span], in_unit: List[Span], layout: _Lay
     part there is another matter ("hands orange, but it was the fake tan, eyes white";
     "my back hurts. It's my knee that's worse at night")."""
     first_segment = min(layout.segment[s.start] for s in chosen)
-    return all(s.id_ in QUALIFIER_PARTS for s in in_unit if layout.segment[s.start] != first_segment)
+    # a word inside a longer part ("can't" in "can't lie down") is read as that part
+    outer = [s for s in in_unit if not any(_contains(o, s) and (o.start, o.end) != (s.start, s.end) for o in in_unit)]
+    return all(s.id_ in QUALIFIER_PARTS for s in outer if layout.segment[s.start] != first_segment)
 
 
 def _inside_longer_sign(spans: List[Span], kind: str, other_kind: str, other: List[Span]) -> bool:
@@ -689,14 +697,16 @@ def _explained_right_after(own_clause: int, calm_spans: List[Span], layout: _Lay
 # follows as the cause of what came before, as "because" does.
 CAUSE_OPENINGS = (
     ("because",), ("cos",), ("coz",), ("cause",), ("from",), ("due", "to"), ("it", "is"), ("it", "'s"), ("its",),
-    ("must", "be"), ("i", "have", "been"),
+    ("must", "be"), ("i", "have", "been"), ("that", "is"), ("that", "'s"), ("thats",),
 )
+# "it's the new sleeping pill", "it's the blue lollipop": words between the opening and the cause.
+BEFORE_THE_CAUSE = frozenset({"the", "a", "an", "my", "new", "blue"})
 HEDGES_BEFORE_A_CAUSE = frozenset({"just", "probably", "only", "prob", "surely"})
 
 
 def _told_as_the_cause(before_the_calm: Span) -> bool:
     words = [t.norm_.lower() for t in before_the_calm if t.text.strip()]
-    while words and words[-1] in HEDGES_BEFORE_A_CAUSE:
+    while words and words[-1] in HEDGES_BEFORE_A_CAUSE | BEFORE_THE_CAUSE:
         words.pop()
     return any(tuple(words[-len(opening):]) == opening for opening in CAUSE_OPENINGS)
 
@@ -834,7 +844,7 @@ def _someone_else(spans: List[Span], others: List[Span], layout: _Layout, doc: D
 def _compared_to(other: Span, doc: Doc) -> bool:
     """ "like someone", "as if someone", "as though someone": a comparison."""
     before = [t.norm_.lower() for t in doc[max(0, other.start - 2): other.start]]
-    return before[-1:] == ["like"] or before in (["as", "if"], ["as", "though"])
+    return before[-1:] == ["like"] or before in (["as", "if"], ["as", "though"], ["as", "a"], ["as", "an"])
 
 
 def _acted_on(other: Span, doc: Doc) -> bool:

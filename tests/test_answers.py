@@ -827,6 +827,27 @@ def test_a_doubt_then_a_story_that_moves_on_to_an_answer_is_checked_not_stored_a
     assert (reading.value, reading.sure, reading.others) == ("unsure", False, ("yes",))
 
 
+# Words and readings added after held-out round 35 (our own sentences).
+@pytest.mark.parametrize("slot, text, expected", [
+    ("treatment_response", "it don increase since the last scan", "growing"),
+    ("growth_size", "no clue, they only said how many, not how big", "unsure"),
+    ("treatment_response", "sometimes I think it's working, other days I doubt it", "unsure"),
+    ("tumor_grade", "grade 1 I believe, but looking at the letter now it's grade 3", "high"),
+    ("growth_count", "twa wee spots on the liver", "two"),
+    ("treatment_response", "still waiting for treatment to begin", "not_started"),
+    ("treatment_response", "not had a single dose yet", "not_started"),
+    ("treatment_response", "it didn't get bigger and it didn't get smaller", "stable"),
+    ("hormone_receptor_status", "waiting on the receptor results still", "unsure"),
+    ("earlier_breast_cancer", "had a lump out in 2009", "yes"),
+    ("daily_activity", "I work from home part-time now", "light_activity"),
+    ("daily_activity", "still go work every day", "fully_active"),
+    ("daily_activity", "I'm in bed or chair most a di day", "limited_self_care"),
+    ("treatment_response", "it spread a bit more on the last scan", "growing"),
+])
+def test_words_added_after_round_35(slot, text, expected):
+    assert interpret(slot, text, "inform") == expected
+
+
 # Words and readings added after held-out round 34 (our own sentences).
 @pytest.mark.parametrize("slot, text, expected", [
     ("symptoms_affect_daily_life", "I ok lah, nothing stop me", "no"),

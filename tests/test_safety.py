@@ -194,6 +194,26 @@ RED_FLAGS = {
 }
 # Whose, when, how: a sign that stays a warning though someone else or a question is near.
 KEPT_IN_CONTEXT = [
+    # Our own sentences for signs held-out round 39 missed: legs "pure jelly", "a problem to
+    # walk", a back told in fragments ("Worse every day."), a "crook back" getting worse,
+    # breathless "without stopping", Pidgin "body dey hot", a thirst no water fixes, a
+    # migraine with sight lost after "but", twitching as speech goes, "shake shake" then
+    # "blank out", oedema of one calf, a crunch in a wrist, "took a turn", "sick as a dog"
+    # (a comparison, not a dog).
+    ("legs are pure jelly today", "spinal_cord"),
+    ("since Sunday I have a problem to walk", "spinal_cord"),
+    ("Back pain. Worse every day. Can't lie down to sleep now", "back_pain"),
+    ("crook back since the weekend and it's getting worse", "back_pain"),
+    ("short of breath and can't get to the gate without stopping", "breathing"),
+    ("body dey hot me since yesterday", "fever"),
+    ("a thirst no amount of water will fix", "high_calcium"),
+    ("a migraine, but I can't see properly on the left", "headache"),
+    ("his hand was twitching and his speech went funny", "seizure"),
+    ("whole body shake shake then she blank out", "seizure"),
+    ("left calf oedema and tenderness, only the one leg", "blood_clot"),
+    ("there was a crunch in her wrist lifting a mug", "broken_bone"),
+    ("mum took a turn this morning", "general"),
+    ("I'm sick as a dog and bunged up, thirsty all day", "high_calcium"),
     # Our own sentences for signs held-out round 38 missed: "not able to" move the legs or
     # pass urine, chest pain "been like this for two hours" (hours are news), a person who
     # can barely be woken, Patois "feel like mi a go dead", weak and dizzy.
@@ -641,6 +661,21 @@ def test_detect_reads_context_that_keeps_a_warning(nlp, text, kind):
 # --- detect(): calm look-alikes -----------------------------------------------------------
 
 CALM = [
+    # Our own sentences for the false alarms of round 39: "long back", "when mi was a
+    # pickney", a minister, an officemate, "nearly had a seizure when", "almost fainted on
+    # the spot", "petrified of getting", an EEG that was normal, "okay already", a cause
+    # after "but that's the new", "it's the blue lollipop".
+    "In college I had a fever long back",
+    "I had a bad fever when mi was a pickney",
+    "the minister fainted during the service",
+    "my officemate has a high fever today",
+    "I nearly had a seizure when the bill came",
+    "I almost fainted on the spot when they told me the price",
+    "petrified of getting a blood clot on the plane",
+    "had a funny turn on Sunday, EEG normal, no more episodes",
+    "I was vomiting last week, A&E sorted it, okay already",
+    "drowsy today but that's the new sleeping pill",
+    "lips are blue but it's the blue lollipop",
     # Our own sentences for the false alarms of round 38: a teacher, a neighbour "telling me
     # her husband", a novel's hero, a fear of fits to come, nerves that "make me want to
     # throw up", checked in A&E last week, a book title without quotes, a strap too tight,
