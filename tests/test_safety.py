@@ -676,6 +676,8 @@ CALM = [
     "I was vomiting last week, A&E sorted it, okay already",
     "drowsy today but that's the new sleeping pill",
     "lips are blue but it's the blue lollipop",
+    # "body dey hot" (added for round 39) explained by "because I just come from the kitchen"
+    "body dey hot because I just come from the kitchen",
     # Our own sentences for the false alarms of round 38: a teacher, a neighbour "telling me
     # her husband", a novel's hero, a fear of fits to come, nerves that "make me want to
     # throw up", checked in A&E last week, a book title without quotes, a strap too tight,
