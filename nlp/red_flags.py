@@ -224,6 +224,8 @@ QUESTION_OPENERS = frozenset({
     "should", "will", "would", "which", "when",
 })
 CONDITIONAL_OPENERS = frozenset({"if", "suppose", "supposing"})
+# "if I'm honest, ...": an "if" that sets no condition.
+NOT_A_CONDITION = frozenset({"honest"})
 # Words that put a person in a sentence: a question that has one describes someone
 # ("is it normal that my legs are numb?"); one without is about the sign in general.
 PERSON_WORDS = frozenset({
@@ -287,8 +289,11 @@ LONGEST_TITLE = 8  # words between the quote marks
 OWNED_BY_WHAT_CAME_BEFORE = frozenset({
     "at", "on", "in", "from", "of", "with", "to", "'s", "s", "opposite", "beside", "near", "behind",
 })
-# "my hairdresser was telling me her dad ...": the listener and the other person's relative are not the patient.
-TOLD = frozenset({"telling", "told", "tells", "tell", "asked", "asking", "showed", "showing", "texted", "her", "his", "their"})
+# "my hairdresser was telling me her dad ...": the listener, and the other person's relative, are not the patient.
+TOLD = frozenset({"telling", "told", "tells", "tell", "asked", "asking", "showed", "showing", "texted"})
+THEIR_OWN = frozenset({"her", "his", "their"})
+# A patient word right after one of these belongs to the other person or is only the listener.
+NOT_THE_PATIENT_AFTER = OWNED_BY_WHAT_CAME_BEFORE | TOLD | THEIR_OWN
 # "when I hugged my grandson", "lifting the dog": the person or animal is what the
 # patient acted on, not the one with the sign.
 ACTS_ON_SOMEONE = frozenset({
@@ -492,8 +497,7 @@ def _layout(doc: Doc) -> _Layout:
             clause_start[c] = token.i + 1
             continue
         joined_hyphen = text == "-" and token.i > 0 and not doc[token.i - 1].whitespace_  # "cross-legged"
-        next_word = doc[token.i + 1].norm_.lower() if token.i + 1 < len(doc) else ""
-        degree_however = word == "however" and next_word in DEGREE_AFTER_HOWEVER
+        degree_however = word == "however" and _word_at(doc, token.i + 1) in DEGREE_AFTER_HOWEVER
         if word in CLAUSE_BREAKS and not joined_hyphen and not degree_however:
             if word in SEGMENT_BREAKS:
                 g += 1
@@ -507,8 +511,12 @@ def _layout(doc: Doc) -> _Layout:
     return _Layout(sentence, segment, clause, clause_start, topic)
 
 
+def _word_at(doc: Doc, i: int) -> str:
+    return doc[i].norm_.lower() if i < len(doc) else ""
+
+
 def _goes_on_about_it(doc: Doc, i: int) -> bool:
-    return i < len(doc) and doc[i].norm_.lower() in GOES_ON_ABOUT_IT
+    return _word_at(doc, i) in GOES_ON_ABOUT_IT
 
 
 def _tokens_in(spans: Iterable[Span]) -> set:
@@ -699,14 +707,14 @@ CAUSE_OPENINGS = (
     ("because",), ("cos",), ("coz",), ("cause",), ("from",), ("due", "to"), ("it", "is"), ("it", "'s"), ("its",),
     ("must", "be"), ("i", "have", "been"), ("that", "is"), ("that", "'s"), ("thats",),
 )
-# "it's the new sleeping pill", "it's the blue lollipop": words between the opening and the cause.
-BEFORE_THE_CAUSE = frozenset({"the", "a", "an", "my", "new", "blue"})
 HEDGES_BEFORE_A_CAUSE = frozenset({"just", "probably", "only", "prob", "surely"})
+# Words that may stand between the opening and the cause: hedges, and "the new" of "it's the new sleeping pill".
+BEFORE_THE_CAUSE = HEDGES_BEFORE_A_CAUSE | frozenset({"the", "a", "an", "my", "new"})
 
 
 def _told_as_the_cause(before_the_calm: Span) -> bool:
     words = [t.norm_.lower() for t in before_the_calm if t.text.strip()]
-    while words and words[-1] in HEDGES_BEFORE_A_CAUSE | BEFORE_THE_CAUSE:
+    while words and words[-1] in BEFORE_THE_CAUSE:
         words.pop()
     return any(tuple(words[-len(opening):]) == opening for opening in CAUSE_OPENINGS)
 
@@ -827,7 +835,7 @@ def _someone_else(spans: List[Span], others: List[Span], layout: _Layout, doc: D
         between = {
             t.norm_.lower() for t in doc[other.end: first.start]
             # "my colleagues husband": the word right after the other person is theirs
-            if t.i != other.end and (t.i == 0 or doc[t.i - 1].norm_.lower() not in OWNED_BY_WHAT_CAME_BEFORE | TOLD)
+            if t.i != other.end and (t.i == 0 or doc[t.i - 1].norm_.lower() not in NOT_THE_PATIENT_AFTER)
         }
         if not between & PATIENT_WORDS:
             return f"someone else: {other.text!r}"
@@ -915,7 +923,6 @@ def _general_question_sentences(doc: Doc, layout: _Layout, now_tokens: set) -> s
                 found.add(number)
             elif _asks_what_to_do_if(words) and not recent:
                 found.add(number)  # "if my legs ever went numb, who should I call"
-                found.add(number)
             elif words[0] in OPEN_QUESTION_WORDS and set(words) & MEANING_WORDS and not recent:
                 found.add(number)  # "what does pathological fracture mean on my letter"
             elif words[0] in OPEN_QUESTION_WORDS and set(words) & READING_SOURCES and not recent \
@@ -983,7 +990,7 @@ def _names_a_cause(words: List[str]) -> bool:
 
 def _asks_what_to_do_if(words: List[str]) -> bool:
     """ "if my legs ever went numb, who should I call": a plan for a sign that may come."""
-    return words[0] in CONDITIONAL_OPENERS and "honest" not in words and any(
+    return words[0] in CONDITIONAL_OPENERS and not set(words) & NOT_A_CONDITION and any(
         w in ASKS_WHAT_TO_DO for w in words[1:]
     )
 

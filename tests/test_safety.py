@@ -203,6 +203,8 @@ KEPT_IN_CONTEXT = [
     ("legs are pure jelly today", "spinal_cord"),
     ("since Sunday I have a problem to walk", "spinal_cord"),
     ("Back pain. Worse every day. Can't lie down to sleep now", "back_pain"),
+    # "can't" read inside "can't lie down" (a qualifier), not as a new matter after the fragment
+    ("My back pain. Worse by the day and I can't lie down at night now", "back_pain"),
     ("crook back since the weekend and it's getting worse", "back_pain"),
     ("short of breath and can't get to the gate without stopping", "breathing"),
     ("body dey hot me since yesterday", "fever"),
@@ -251,6 +253,8 @@ KEPT_IN_CONTEXT = [
     ("coughed and felt something give in my rib", "broken_bone"),
     ("I think I'm turning yellowish", "jaundice"),
     ("my neck swells up when I lie flat and I'm short of breath", "swelling_breathless"),
+    # "if I'm honest" sets no condition: not a question about a sign that may come
+    ("if I'm honest my legs have gone weak, who should I tell", "spinal_cord"),
     # Our own sentences for signs held-out round 36 missed: a leg that cannot be lifted
     # onto the bed or legs that "quit on her", tripping over nothing, a
     # thermometer that "says 39", feeling rough ten days after chemo, repeated thirst, a
