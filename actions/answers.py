@@ -509,7 +509,8 @@ def read_growth_count(doc: Doc, intent: Optional[str]) -> Any:
     # A number inside a count phrase is part of it: "five" in "more than five"; a number
     # that names a place is no count: "segment 7 of the liver", "stage 4".
     labels = [doc[t.i + 1 : t.i + 2] for t in doc[:-1] if t.norm_.lower() in NUMBER_NAMES_A_PLACE]
-    categories = [count_category(n) for n in language.numbers(doc, skip=[*phrases, *labels, *measured])]
+    pronouns = language.not_meant(doc, ["COUNT"])  # "one by one", "the other one"
+    categories = [count_category(n) for n in language.numbers(doc, skip=[*phrases, *labels, *measured, *pronouns])]
     categories += [s.id_ for s in phrases if not language.is_doubted(s)]
     categories = [c for c in categories if c]
     named = [c for c in categories if c != VAGUE_COUNT]
@@ -1031,6 +1032,13 @@ def only_about(slot: str, text: str) -> bool:
     return (questions_named(doc) or questions_mentioned(doc)) == [slot]
 
 
+SAYING_WORDS = frozenset({"say", "put", "write", "type", "click", "press", "tap", "answer", "choose", "pick"})
+
+
+def _word_at(doc: Doc, i: int) -> str:
+    return doc[i].norm_.lower() if i < len(doc) else ""
+
+
 def correction_words_outside_the_answer(slot: str, text: str, correction_words: frozenset) -> set:
     """Correction words that are not part of an answer to `slot`: "no change at all on
     the last two scans" answers how treatment is going, it changes no answer."""
@@ -1039,7 +1047,12 @@ def correction_words_outside_the_answer(slot: str, text: str, correction_words: 
     inside = {t.i for span in language.spans(doc, labels) for t in span}
     # "no change", "nothing wrong": a correction word denied asks for no correction
     denied = {t.i for t in doc if t.i > 0 and doc[t.i - 1].norm_.lower() in language.NEGATION_CUES}
-    return {t.norm_.lower() for t in doc if t.i not in inside | denied} & correction_words
+    # "we're meant to find out": "meant to" is "supposed to"; "I meant to say" still corrects
+    supposed = {
+        t.i for t in doc
+        if t.norm_.lower() == "meant" and _word_at(doc, t.i + 1) == "to" and _word_at(doc, t.i + 2) not in SAYING_WORDS
+    }
+    return {t.norm_.lower() for t in doc if t.i not in inside | denied | supposed} & correction_words
 
 
 def hedged(doc: Doc) -> bool:
@@ -1094,7 +1107,7 @@ SELF_CORRECTION = re.compile(
     r"scratch that|i mean|i meant|i mixed (?:it|them) up|i misread|wait,?\s+actually|well,?\s+actually|no\W+wait|"
     r"i (?:almost |nearly )?forgot|actually,?\s+(?=(?:no|yes)\b)|no,?\s+actually|hmm+,?\s+no|"
     # "No... sorry, yes, the surgeon said ...", "they didn't say it wouldn't be - in fact they said ..."
-    r"sorry,?\s+(?=yes\b)|in fact|but no(?=,)|but looking at the letter(?: now)?|"
+    r"sorry,?\s+(?=yes\b)|in fact|actually\s+said|but no(?=,)|but looking at the letter(?: now)?|"
     # "I put one before but the MRI found another, so make that two"
     r"make (?:that|it)(?=\s+(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|a|an|yes|no)\b)|"
     # "I said 5 before but I checked and it was actually 4"
@@ -1104,7 +1117,11 @@ SELF_CORRECTION = re.compile(
     # "Five years - no, six": a dash, then "no"
     r"|[-\u2013\u2014]\s*no\b"
     # "Grade 2... no, 3": trailing dots, then "no"
-    r"|(?:\.{2,}|\u2026)\s*no\b",
+    r"|(?:\.{2,}|\u2026)\s*no\b"
+    # "fully active? no... more like I can do my office job": what it is more like
+    r"|\bno\W+more\s+like\b"
+    # "It doesn't actually stop me, so I'll say no": a conclusion drawn at the end
+    r"|\bso,?\s+i(?:'ll|\s+will|'d|\s+would)\s+(?:say|go\s+with|put)\b",
     re.IGNORECASE,
 )
 
@@ -1113,8 +1130,16 @@ ADDS_TO_WHAT_CAME_BEFORE = re.compile(r"\b(?:too|also|as well|aswell)\b", re.IGN
 EMPHATIC_OPENING = re.compile(r"\W*no\W+no\b", re.IGNORECASE)
 
 
+# "not that I remember, but I miss a lot in those appointments, so I'm unsure": the doubt concludes the reply.
+UNSURE_CONCLUSION = re.compile(r"\bso,?\s+(?:i'm|i\s+am|im)\s+(?:unsure|not\s+sure)\W*$", re.IGNORECASE)
+
+
 def reading_after_self_correction(slot: str, text: str) -> Optional[Reading]:
-    """The reading of what follows the last self-correction, when it gives a definite answer."""
+    """The reading of what follows the last self-correction, when it gives a definite answer;
+    "not sure" when the reply ends by concluding so."""
+    conclusion = UNSURE_CONCLUSION.search(text)
+    if conclusion:
+        return as_reading(READERS[slot](language.parse(text[conclusion.start() + 2:]), None))
     # "no no, it doesn't bother me" opening a reply is emphatic: there is nothing before it to correct
     markers = [m for m in SELF_CORRECTION.finditer(text) if not EMPHATIC_OPENING.match(text, 0, m.end())]
     ends = [m.start() for m in markers[1:]] + [len(text)]

@@ -84,6 +84,12 @@ def spans(doc: Doc, labels: Iterable[str]) -> List[Span]:
     return sorted(kept, key=lambda span: span.start)
 
 
+def not_meant(doc: Doc, labels: Iterable[str]) -> List[Span]:
+    """The phrases that say these labels' words are not meant ("one by one"): what they hold is no answer."""
+    wanted = set(labels)
+    return [span for span in doc.spans[ANSWER_SPANS_KEY] if span.label_ in wanted and span.id_ == NOT_MEANT]
+
+
 def ids(found: Iterable[Span]) -> List[str]:
     """Distinct pattern ids, in order of first mention."""
     seen: List[str] = []

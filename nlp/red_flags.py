@@ -283,8 +283,19 @@ QUOTE_MARKS = frozenset({"'", '"', "\u2018", "\u2019", "\u201c", "\u201d"})
 TITLE_WORDS = frozenset({
     "song", "songs", "film", "films", "movie", "movies", "book", "books", "novel", "album", "track",
     "band", "sang", "sing", "singing", "karaoke", "lyrics", "tune", "series", "podcast", "team",
+    "radio", "playlist", "spotify", "earworm",
 })
+# A song stuck in one's head is named without saying "song".
+TITLE_PHRASES = ("stuck in my head", "on repeat")
 LONGEST_TITLE = 8  # words between the quote marks
+# "Shivers by Ed Sheeran": without quotes, a title opens the sentence and "by" names the
+# maker; "numb by the evening" is a time, not a maker.
+TIME_AFTER_BY = frozenset({
+    "morning", "afternoon", "evening", "night", "tonight", "lunchtime", "lunch", "teatime", "dinnertime",
+    "bedtime", "midday", "noon", "today", "yesterday", "now", "then", "tomorrow", "monday", "tuesday",
+    "wednesday", "thursday", "friday", "saturday", "sunday", "weekend", "end", "time",
+})
+SENTENCE_ENDS = frozenset({".", "!", "?"})
 # "a lady at my chemo unit", "my friend's mum", "the man opposite me": these patient words belong to the other person.
 OWNED_BY_WHAT_CAME_BEFORE = frozenset({
     "at", "on", "in", "from", "of", "with", "to", "'s", "s", "opposite", "beside", "near", "behind",
@@ -728,7 +739,9 @@ def _settled_by_now(kind: str, sign: Span, calm_spans: List[Span], layout: _Layo
     for calm in calm_spans:
         if calm.id_ != "resolved" or calm.start <= sign.start or layout.sentence[calm.start] != layout.sentence[sign.start]:
             continue
-        if calm[-1].norm_.lower() in SETTLED_NOW_WORDS or calm.text.lower().endswith("this morning"):
+        # "fine now", "today fully ok"
+        ends = {calm[0].norm_.lower(), calm[-1].norm_.lower()}
+        if ends & SETTLED_NOW_WORDS or calm.text.lower().endswith("this morning"):
             start = layout.clause_start.get(layout.clause[calm.start], calm.start)
             opener = doc[start].norm_.lower() if start < len(doc) else ""
             # "..., but I'm fine today": the person who had it is fine now
@@ -759,8 +772,11 @@ def _cleared_after(kind: str, spans: List[Span], calm_spans: List[Span], now_tok
 
 
 def _inside_quoted_titles(doc: Doc) -> set:
-    """Tokens between a pair of quote marks, in a message that says what the title is of."""
-    names_a_title = bool({t.norm_.lower() for t in doc} & TITLE_WORDS)
+    """Tokens of a title: between a pair of quote marks, in a message that says what the
+    title is of, or opening a sentence before "by <maker>" in such a message."""
+    names_a_title = bool({t.norm_.lower() for t in doc} & TITLE_WORDS) or any(
+        phrase in doc.text.lower() for phrase in TITLE_PHRASES
+    )
     marks = [t.i for t in doc if t.text in QUOTE_MARKS]
     inside = set()
     for opening, closing in zip(marks[::2], marks[1::2]):
@@ -768,7 +784,22 @@ def _inside_quoted_titles(doc: Doc) -> set:
         by_someone = closing + 1 < len(doc) and doc[closing + 1].norm_.lower() == "by"
         if 0 < closing - opening - 1 <= LONGEST_TITLE and (names_a_title or by_someone):
             inside.update(range(opening + 1, closing))
+    if names_a_title:
+        inside.update(_unquoted_title_before_by(doc))
     return inside
+
+
+def _unquoted_title_before_by(doc: Doc) -> range:
+    """ "Shivers by Ed Sheeran is on the radio": the words from the sentence's start to "by"."""
+    starts = [0] + [t.i + 1 for t in doc if t.text in SENTENCE_ENDS]
+    for start in starts:
+        for i in range(start + 1, min(start + LONGEST_TITLE + 1, len(doc) - 1)):
+            if doc[i].is_punct:
+                break
+            maker = doc[i + 1 : i + 3]
+            if doc[i].norm_.lower() == "by" and not {t.norm_.lower() for t in maker} & TIME_AFTER_BY:
+                return range(start, i)
+    return range(0)
 
 
 # "it stopped", "it's over now" end this fit; "never since" tells of one long ago.
@@ -879,6 +910,10 @@ def _another_event(calm: Span, sign: Span, layout: _Layout, doc: Doc) -> bool:
     return bool(sign_words & PRESENT_TENSE) and bool(calm_words & PAST_TENSE) and not refers_back
 
 
+# Words inside a calm phrase that point back at the sign: Pidgin "e" is "it" ("e don normal").
+CALM_POINTING_WORDS = frozenset({"it", "that", "e"})
+
+
 def _refers_back(calm: Span, layout: _Layout, doc: Doc) -> bool:
     if calm.id_ == "past":
         return True
@@ -893,7 +928,7 @@ def _refers_back(calm: Span, layout: _Layout, doc: Doc) -> bool:
     if said is not None and said + 1 < len(doc):
         opener = doc[said + 1].norm_.lower()
     # "the radiotherapy fixed it": the calm phrase itself points back at the sign
-    return opener in REFERRING_OPENERS or any(t.norm_.lower() in ("it", "that") for t in calm)
+    return opener in REFERRING_OPENERS or any(t.norm_.lower() in CALM_POINTING_WORDS for t in calm)
 
 
 def _general_question_sentences(doc: Doc, layout: _Layout, now_tokens: set) -> set:

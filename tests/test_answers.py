@@ -827,6 +827,41 @@ def test_a_doubt_then_a_story_that_moves_on_to_an_answer_is_checked_not_stored_a
     assert (reading.value, reading.sure, reading.others) == ("unsure", False, ("yes",))
 
 
+# Words and readings added after held-out round 36 (our own sentences).
+@pytest.mark.parametrize("slot, text, expected", [
+    ("symptoms_affect_daily_life", "Is it worth counting if my neck aches when I'm painting? It doesn't actually stop me from doing anything, so I'll say no", "no"),
+    ("spread_extent", "I can't for the life of me recall what they told me", "unsure"),
+    ("growth_count", "I wish I knew, the reports never say", "unsure"),
+    ("growth_count", "four, she pointed them out one by one", "three_to_five"),
+    ("treatment_response", "the ting get bigga since last time", "growing"),
+    ("treatment_response", "I thought it was shrinking but the consultant says it has grown a bit", "growing"),
+    ("treatment_response", "it shrank at first and then it stayed put", "stable"),
+    ("tumor_grade", "grade 2 the first time round, but the new biopsy says grade 3", "high"),
+    ("daily_activity", "fully active? no... more like I can do my part-time job but nothing heavy", "light_activity"),
+    ("daily_activity", "Mum doesn't leave her bed now", "mostly_in_bed"),
+    ("daily_activity", "she sit for chair most of day now", "limited_self_care"),
+    ("surgery_considered", "not that I recall, but I miss half of what's said, so I'm unsure", "unsure"),
+    ("complete_removal_likely", "fingers crossed? nobody's promised anything", "unsure"),
+    ("complete_removal_likely", "They didn't say no, and actually said they expect to take the whole thing out", "yes"),
+    ("complete_removal_likely", "no, too much of it to remove everything they said", "no"),
+    ("main_goal", "all two of them please, make the pain go and a long life", "both"),
+    ("other_health_conditions", "nothing, I've never been in hospital in my life", "no"),
+    ("age_65_or_older", "I'd not like to share my age on here", "unsure"),
+    ("years_to_metastasis", "can't put a number on it honestly", "unsure"),
+    ("symptom_areas", "my GP said liver but it turned out to be the lungs, and the liver was fine after all", ["lung"]),
+])
+def test_words_added_after_round_36(slot, text, expected):
+    assert interpret(slot, text, "inform") == expected
+
+
+def test_meant_to_is_no_correction_but_i_meant_to_say_is():
+    words = settings.CORRECTION_WORDS
+    assert "meant" not in answers.correction_words_outside_the_answer(
+        "surgery_considered", "we're meant to hear at the next clinic, so don't know yet", words
+    )
+    assert "meant" in answers.correction_words_outside_the_answer("surgery_considered", "I meant to say yes", words)
+
+
 # Words and readings added after held-out round 35 (our own sentences).
 @pytest.mark.parametrize("slot, text, expected", [
     ("treatment_response", "it don increase since the last scan", "growing"),

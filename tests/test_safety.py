@@ -194,6 +194,18 @@ RED_FLAGS = {
 }
 # Whose, when, how: a sign that stays a warning though someone else or a question is near.
 KEPT_IN_CONTEXT = [
+    # Our own sentences for signs held-out round 40 missed: pain wrapping round the belly,
+    # a back "at me something fierce" every night, a back with pills "from the doctor" that
+    # do not help (no all-clear), blood from the backside, a sudden drop to the ground; and
+    # the signs that must stay when "by", "no fever now" or "didn't know" are near.
+    ("a burning pain wrapping round my belly since yesterday", "spinal_cord"),
+    ("my back is at me something fierce, every single night now", "back_pain"),
+    ("my back pain is very strong and more each week, the pills from the doctor are not helping", "back_pain"),
+    ("there's blood coming from my backside, the bowl is red", "bleeding"),
+    ("he just dropped down in the kitchen", "general"),
+    ("numb by the afternoon, both legs, the radio is on but I can't get up", "spinal_cord"),
+    ("I had a fit in 2015, no fever now but my legs went numb today", "spinal_cord"),
+    ("I wet myself and didn't know it was happening", "spinal_cord"),
     # Our own sentences for signs held-out round 39 missed: legs "pure jelly", "a problem to
     # walk", a back told in fragments ("Worse every day."), a "crook back" getting worse,
     # breathless "without stopping", Pidgin "body dey hot", a thirst no water fixes, a
@@ -665,6 +677,25 @@ def test_detect_reads_context_that_keeps_a_warning(nlp, text, kind):
 # --- detect(): calm look-alikes -----------------------------------------------------------
 
 CALM = [
+    # Our own sentences for the false alarms of round 40: "fine for years" after a past
+    # sign, Pidgin "e don finish" and "e don normal", "our kid's mate", "mi bredda", "just
+    # thinking about", a title without quotes before "by", "Blood Brothers", "today totally
+    # fine", water that fixed a thirst, "dead sore" legs, a lamp's light, a
+    # and an answer that only sounded like a sign.
+    "had a chest infection years ago and was very breathless then, but I've been fine for years",
+    "In 2016 I get typhoid fever once, e don finish, no fever now",
+    "our kid's mate broke his ankle on the trampoline yesterday",
+    "mi bredda did have fits as a youth",
+    "I go cold just thinking about seizures",
+    "Seizure by some band I've never heard of is on the radio",
+    "we're watching Blood Brothers again, so good well well",
+    "threw up once after a dodgy kebab last night, today totally fine",
+    "I was very thirsty after my spin class, had a big glass of water and I was fine",
+    "my foot numb small when I sit for floor, after small time e don normal",
+    "my legs are dead sore from the long walk on Sunday",
+    "my skin looks yellow in photos because of the orange lamp light",
+    "my hands are numb because I was shovelling snow",
+    "I'm in bed more than I'm out of it these days",
     # Our own sentences for the false alarms of round 39: "long back", "when mi was a
     # pickney", a minister, an officemate, "nearly had a seizure when", "almost fainted on
     # the spot", "petrified of getting", an EEG that was normal, "okay already", a cause
@@ -1172,6 +1203,12 @@ CALM = [
 @pytest.mark.parametrize("text, kind", KEPT_IN_CONTEXT)
 def test_detect_keeps_a_sign_whose_context_does_not_say_it_is_someone_elses_or_past(nlp, text, kind):
     assert assess(doc_for(nlp, text)).kind == kind
+
+
+def test_a_plain_dont_know_names_no_symptom_so_the_classifier_cannot_warn_on_it(nlp):
+    # "didn't know" (wetting oneself unawares) is a sign part; "don't know" shares its norm "do not"
+    assert not assess(doc_for(nlp, "don't know really, she keeps it all to herself")).mentions_symptom
+    assert assess(doc_for(nlp, "I wet myself and didn't know")).kind == "spinal_cord"
 
 
 @pytest.mark.parametrize("text", CALM)
