@@ -1107,11 +1107,13 @@ SELF_CORRECTION = re.compile(
     r"scratch that|i mean|i meant|i mixed (?:it|them) up|i misread|wait,?\s+actually|well,?\s+actually|no\W+wait|"
     r"i (?:almost |nearly )?forgot|actually,?\s+(?=(?:no|yes)\b)|no,?\s+actually|hmm+,?\s+no|"
     # "No... sorry, yes, the surgeon said ...", "they didn't say it wouldn't be - in fact they said ..."
-    r"sorry,?\s+(?=yes\b)|in fact|actually\s+said|but no(?=,)|but looking at the letter(?: now)?|"
+    r"sorry,?\s+(?=yes\b)|in fact|actually\s+said|(?:says|said)\s+actually|but no(?=,)|but looking at the letter(?: now)?|"
     # "I put one before but the MRI found another, so make that two"
     r"make (?:that|it)(?=\s+(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|a|an|yes|no)\b)|"
     # "I said 5 before but I checked and it was actually 4"
-    r"i\s+said\s+[^.,;]{1,25}?\s+before,?\s+but(?:\s+i\s+checked(?:\s+and)?)?)\b"
+    r"i\s+said\s+[^.,;]{1,25}?\s+before,?\s+but(?:\s+i\s+checked(?:\s+and)?)?|"
+    # "I thought it was shrinking but the doctor says it's grown": what was learnt instead
+    r"i\s+thought\s+it\s+was\s+[^.,;]{1,30}?,?\s+but)\b"
     # "I'm 65, well, 64 and eleven months": a number taken back at once
     r"|(?<=\d),\s*well\b"
     # "Five years - no, six": a dash, then "no"
@@ -1119,9 +1121,7 @@ SELF_CORRECTION = re.compile(
     # "Grade 2... no, 3": trailing dots, then "no"
     r"|(?:\.{2,}|\u2026)\s*no\b"
     # "fully active? no... more like I can do my office job": what it is more like
-    r"|\bno\W+more\s+like\b"
-    # "It doesn't actually stop me, so I'll say no": a conclusion drawn at the end
-    r"|\bso,?\s+i(?:'ll|\s+will|'d|\s+would)\s+(?:say|go\s+with|put)\b",
+    r"|\bno\W+more\s+like\b",
     re.IGNORECASE,
 )
 
@@ -1130,16 +1130,27 @@ ADDS_TO_WHAT_CAME_BEFORE = re.compile(r"\b(?:too|also|as well|aswell)\b", re.IGN
 EMPHATIC_OPENING = re.compile(r"\W*no\W+no\b", re.IGNORECASE)
 
 
-# "not that I remember, but I miss a lot in those appointments, so I'm unsure": the doubt concludes the reply.
-UNSURE_CONCLUSION = re.compile(r"\bso,?\s+(?:i'm|i\s+am|im)\s+(?:unsure|not\s+sure)\W*$", re.IGNORECASE)
+# "It doesn't actually stop me, so I'll say no", "..., so I'm unsure": the answer the reply
+# concludes with, after the reasons for it.
+CONCLUSION = re.compile(
+    r"\bso,?\s+(?:i(?:'ll|\s+will|'d|\s+would)\s+(?:say|go\s+with|put)\b"
+    r"|(?=(?:i'm|i\s+am|im)\s+(?:unsure|not\s+sure)\W*$))",
+    re.IGNORECASE,
+)
+
+
+def reading_of_conclusion(slot: str, text: str) -> Optional[Reading]:
+    """The reading of what follows the reply's last "so I'll say" (or a closing "so I'm
+    unsure"), or None when there is none or it reads nothing."""
+    conclusions = list(CONCLUSION.finditer(text))
+    if not conclusions:
+        return None
+    later = as_reading(READERS[slot](language.parse(text[conclusions[-1].end():]), None))
+    return later if later.value is not None else None
 
 
 def reading_after_self_correction(slot: str, text: str) -> Optional[Reading]:
-    """The reading of what follows the last self-correction, when it gives a definite answer;
-    "not sure" when the reply ends by concluding so."""
-    conclusion = UNSURE_CONCLUSION.search(text)
-    if conclusion:
-        return as_reading(READERS[slot](language.parse(text[conclusion.start() + 2:]), None))
+    """The reading of what follows the last self-correction, when it gives a definite answer."""
     # "no no, it doesn't bother me" opening a reply is emphatic: there is nothing before it to correct
     markers = [m for m in SELF_CORRECTION.finditer(text) if not EMPHATIC_OPENING.match(text, 0, m.end())]
     ends = [m.start() for m in markers[1:]] + [len(text)]
@@ -1157,7 +1168,11 @@ def reading_after_self_correction(slot: str, text: str) -> Optional[Reading]:
 
 
 def _reading_before(slot: str, text: str, marker: re.Match) -> Any:
-    return as_reading(READERS[slot](language.parse(text[:marker.start()]), None)).value
+    before = as_reading(READERS[slot](language.parse(text[:marker.start()]), None)).value
+    if before is None:
+        # "I thought it was only the brain but ...": the marker holds what it corrects
+        return as_reading(READERS[slot](language.parse(marker.group(0)), None)).value
+    return before
 
 
 def long_reply(doc: Doc) -> bool:
@@ -1251,6 +1266,12 @@ def read(slot: str, text: str, intent: Optional[str] = None) -> Reading:
             return doubtful(FLIPPED[inner.value], inner.value)
     if slot in FRAMED_QUESTIONS and reading.value == "yes" and NO_BUT_SOMEONE_ELSE.search(text):
         return doubtful("no", "yes")
+    concluded = reading_of_conclusion(slot, text)
+    if concluded is not None and reading.value not in (None, concluded.value):
+        # "not that I remember, but I miss a lot ..., so I'm unsure": the conclusion first; checked
+        return doubtful(concluded.value, reading.value)
+    if concluded is not None:
+        reading = concluded
     corrected = reading_after_self_correction(slot, text)
     if corrected is not None:
         # "Grade 3, no sorry, grade 2": what follows the last correction is meant; checked

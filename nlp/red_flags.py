@@ -704,12 +704,23 @@ def _object_of_a_fear(sign: Span, calm_spans: List[Span], doc: Doc) -> Optional[
 def _explained_right_after(own_clause: int, calm_spans: List[Span], layout: _Layout, doc: Doc) -> Optional[str]:
     """ "Yesterday I felt shivering because the AC was too cold": a harmless cause given
     with "because" in the next clause explains the sign, however recent it is."""
+    # "numb-ish and tingly because ...": a short "and ..." still describing the sign may come between
+    next_clause = own_clause + 1
+    if _word_at(doc, layout.clause_start.get(next_clause, 1) - 1) == "and" and _clause_length(next_clause, layout) <= SHORT_CLAUSE:
+        next_clause += 1
     for calm in calm_spans:
-        if calm.id_ != "resolved" or layout.clause[calm.start] != own_clause + 1:
+        if calm.id_ != "resolved" or layout.clause[calm.start] not in (own_clause + 1, next_clause):
             continue
         if calm[0].norm_.lower() == "because" or _told_as_the_cause(doc[layout.clause_start.get(own_clause + 1, calm.start): calm.start]):
             return f"explained: {calm.text!r}"
     return None
+
+
+SHORT_CLAUSE = 3  # words, "and" included: "and tingly", "and very sore"
+
+
+def _clause_length(clause: int, layout: _Layout) -> int:
+    return sum(1 for c in layout.clause if c == clause)
 
 
 # "..., I think it's the fake tan", "..., must be the carrots": words that give what

@@ -501,22 +501,462 @@ def test_sms_letters_report_words_and_declining(slot, text, expected):
     assert interpret(slot, text, "inform") == expected
 
 
-# Report and everyday words added after round 9 (our own sentences).
+# Words and readings added after each held-out round, from its misses (our own
+# sentences, each checked to fail on the code before the fix). Keyed by round.
+WORDS_ADDED_AFTER_ROUND = {
+    9: [
+        ("tumor_grade", "1/3 on the path report", "low"),
+        ("symptom_areas", "glands by my jaw and up in my neck", ["other"]),
+        ("symptom_areas", "the lining of his tummy", ["other"]),
+        ("symptom_areas", "the bones in my neck", ["spine"]),
+        ("treatment_response", "neither bigger nor smaller", "stable"),
+        ("treatment_response", "still waiting to start", "not_started"),
+        ("hormone_receptor_status", "it is not hormone fed", "er_negative"),
+        ("earlier_breast_cancer", "it was metastatic at diagnosis", "no"),
+        ("daily_activity", "up n about all day", "up_and_about"),
+        ("age_65_or_older", "not telling", U),
+        ("complete_removal_likely", "they think they can remove every bit", "yes"),
+        ("surgery_considered", "the surgeon said it looks resectable", "yes"),
+    ],
+    # Words and rules added after held-out round 13 (our own sentences).
+    13: [
+        ("symptoms_affect_daily_life", "dont no if its the illness or my age", U),
+        ("growth_size", "the report calls them subcentimeter", "small"),
+        ("growth_size", "we were never told if they were large", U),
+        ("growth_size", "a mix of big and small ones", U),
+        ("treatment_response", "nothing's started, it is all still being planned", "not_started"),
+        ("hormone_receptor_status", "still waiting for the results from the lab", U),
+        ("earlier_breast_cancer", "mine was stage 4 right from the start", "no"),
+        ("daily_activity", "she can dress and feed herself, that is about it", "up_and_about"),
+        ("daily_activity", "desk work is ok for me, just no heavy lifting", "light_activity"),
+        ("other_health_conditions", "nothing else is wrong with her", "no"),
+        ("surgery_considered", "no one has mentioned it at all", "no"),
+        ("complete_removal_likely", "the surgeon said it is too near the nerve", "no"),
+        ("main_goal", "keeping it from spreading again for the longest time", "long_term_control"),
+        ("years_to_metastasis", "between 4 and 5 years", 4.5),
+        ("age_65_or_older", "not over 65 - I turned 59 last month", "no"),
+    ],
+    # Words and rules added after held-out round 14 (our own sentences).
+    14: [
+        ("symptoms_affect_daily_life", "yeah it is, cant sleep cos of the ache in my hip", "yes"),
+        ("symptom_areas", "the liver, it aches just under my ribs on the right", ["liver"]),
+        ("symptom_areas", "some in the stomach lining", ["other"]),
+        ("spread_extent", "three spots, all of them in the lung, both in the lung anyway", "one_area"),
+        ("treatment_response", "no significant changes since the last one", "stable"),
+        ("tumor_grade", "nobody ever mentioned it", U),
+        ("earlier_breast_cancer", "the breast one and the bone one were found at the same time", "no"),
+        ("daily_activity", "ECOG zero on the letter", "fully_active"),
+        ("surgery_considered", "they never said anything about an operation", "no"),
+        ("complete_removal_likely", "not impossible, the surgeon thinks she can clear it", "yes"),
+        ("main_goal", "I can't decide, we want different things", U),
+    ],
+    15: [
+        ("symptom_areas", "not sure if it's the bones or the lungs", [U]),
+        ("earlier_breast_cancer", "no, it was a benign cyst", "no"),
+        ("earlier_breast_cancer", "si, in 2010 I had it", "yes"),
+        ("daily_activity", "i can do all i did before", "fully_active"),
+        ("daily_activity", "KPS 100 on my notes", "fully_active"),
+        ("surgery_considered", "radiotherapy yes, surgery no", "no"),
+        ("surgery_considered", "not yet, I will ask", "no"),
+        ("complete_removal_likely", "they won't know until they operate", U),
+        ("treatment_response", "slight increase since the last scan", "growing"),
+    ],
+    16: [
+        ("symptom_areas", "not the liver, his CT of the liver came back clear, it's his hip that hurts", ["bone"]),
+        ("symptom_areas", "the bowel, and it gives her belly ache", ["other"]),
+        ("growth_size", "the biggest is 72 x 40 mm", "not_small"),
+        ("growth_size", "the biggest is 55mm", "not_small"),
+        ("growth_size", "nobody has ever told me how big", U),
+        ("growth_count", "three of them, an 8mm one and two 12 mm ones", "three_to_five"),
+        ("hormone_receptor_status", "HER2 only, there are no hormone receptors", "er_negative"),
+        ("daily_activity", "my ECOG score is 1", "light_activity"),
+        ("daily_activity", "on light duties at the shop", "light_activity"),
+        ("daily_activity", "my daughter helps me with the toilet", "limited_self_care"),
+        ("complete_removal_likely", "they said all three can come out", "yes"),
+    ],
+    17: [
+        ("symptom_areas", "only the liver, the lungs were always my worst fear", ["liver"]),
+        ("symptom_areas", "glands in her neck and above the collarbone", ["other"]),
+        ("symptom_areas", "my spine, and I'm frightened it will spread to my liver", ["spine"]),
+        ("spread_extent", "just the lungs, on both sides", "one_area"),
+        ("hormone_receptor_status", "the report says negative for oestrogen", "er_negative"),
+        ("daily_activity", "KPS 80 on the clinic letter", "light_activity"),
+        ("daily_activity", "karnofsky score of 60", "up_and_about"),
+        ("surgery_considered", "an operation was talked about for the lump, not for the mets", "no"),
+        ("complete_removal_likely", "they can get the lung one out but not the other ones", "no"),
+        ("main_goal", "I just want to live long enough to see my grandson grow", "long_term_control"),
+    ],
+    18: [
+        ("symptoms_affect_daily_life", "my wife has the odd twinge but nothing that stops her, she's at her desk every day", "no"),
+        ("symptoms_affect_daily_life", "they found it in my bones but I feel absolutely nothing", "no"),
+        ("symptoms_affect_daily_life", "a wee bit stiff but naw, it doesnae stop me", "no"),
+        ("symptoms_affect_daily_life", "no, my pain is well controlled and I live normally", "no"),
+        ("spread_extent", "No, it's not just the one place", "several_areas"),
+        ("spread_extent", "there isn't any other place apart from the liver", "one_area"),
+        ("treatment_response", "I turned down treatment for now", "not_started"),
+        ("hormone_receptor_status", "my cancer doesn't feed on hormones, they said", "er_negative"),
+        ("tumor_grade", "the stage was 4 and the grade was 1", "low"),
+        ("earlier_breast_cancer", "Not the first time, no. I had it in my right breast in 2012", "yes"),
+        ("years_to_metastasis", "SIX YEARS AND A HALF", 6.5),
+        ("daily_activity", "everything as before, I ran a 10k in the summer", "fully_active"),
+        ("other_health_conditions", "I had asthma as a kid but it cleared up", "no"),
+        ("other_health_conditions", "I've got atrial fibrillation", "yes"),
+        ("surgery_considered", "I'm seeing the surgeon next month", "yes"),
+        ("complete_removal_likely", "the surgeon thinks he can get the lot", "yes"),
+        ("growth_size", "the biggest is 3.5 cm", "not_small"),
+        ("main_goal", "to stop the cough and to live longer", "both"),
+        ("main_goal", "time matters more to me than the pain", "long_term_control"),
+        ("main_goal", "long-term control, the pain I can manage", "long_term_control"),
+        ("main_goal", "as many years as possible with my family", "long_term_control"),
+    ],
+    19: [
+        # a place said to give no bother is not where the problems come from
+        ("symptom_areas", "the bones hurt, there are small spots on the liver too but they don't bother me", ["bone"]),
+        ("symptom_areas", "lesions in the iliac crest and the right upper lobe", ["bone", "lung"]),
+        ("growth_size", "the liver one is about the size of a golf ball", "not_small"),
+        ("complete_removal_likely", "sorry I didn't catch that part at the appointment", "unsure"),
+        # Karnofsky 90-100 is fully active, 70-80 light activity (the usual match to ECOG 0 and 1)
+        ("daily_activity", "Karnofsky 90 on my last letter", "fully_active"),
+        ("daily_activity", "KPS 70", "light_activity"),
+        ("treatment_response", "the scans say it isn't getting any bigger", "stable"),
+        ("earlier_breast_cancer", "the lump I had at 30 turned out to be a fibroadenoma", "no"),
+        ("other_health_conditions", "apart from the cancer I'm healthy as a horse", "no"),
+        ("main_goal", "I want to be able to eat again without feeling sick", "symptom_relief"),
+    ],
+    20: [
+        ("symptoms_affect_daily_life", "Absolutely not, I feel completely normal", "no"),
+        # turning the head and coughing tell how it hurts, not where
+        ("symptom_areas", "my neck bones hurt when I turn my head, and the liver too", ["spine", "liver"]),
+        ("symptom_areas", "the rib one, it hurts when I cough", ["bone"]),
+        ("spread_extent", "sadly it's not only in one place", "several_areas"),
+        ("daily_activity", "she's in bed all day now and can't even feed herself", "mostly_in_bed"),
+        ("other_health_conditions", "nobody has said if my heart murmur is a problem", "unsure"),
+        ("main_goal", "no pain, so it's about keeping it at bay", "long_term_control"),
+        ("growth_size", "tiny things like peas", "small"),
+        ("surgery_considered", "nobody has discussed it with us", "no"),
+        ("complete_removal_likely", "they said there's too much to remove", "no"),
+    ],
+    21: [
+        # speech-to-text: "live her" for liver
+        ("symptom_areas", "the live her and the spine", ["spine", "liver"]),
+        ("hormone_receptor_status", "it's the hormone kind I think", "er_positive"),
+        ("hormone_receptor_status", "oestrogen receptor 0% on the report", "er_negative"),
+        # Patois: "cyaan memba" is can't remember; "tings a shrink" is things are shrinking
+        ("hormone_receptor_status", "mi cyaan memba what dem say", "unsure"),
+        ("treatment_response", "tings a shrink now, doc happy", "responding"),
+        ("surgery_considered", "nobody has ever said the word surgery to me", "no"),
+        ("complete_removal_likely", "the surgeon reckons it can all come out", "yes"),
+        ("daily_activity", "my energy varies so much I really can't choose", "unsure"),
+        ("daily_activity", "I gave up the heavy work but still do office admin", "light_activity"),
+        ("daily_activity", "mostly in my recliner and I need help with washing", "limited_self_care"),
+        ("main_goal", "whatever keeps me here the longest", "long_term_control"),
+        ("main_goal", "to sleep a night without this back pain", "symptom_relief"),
+        # "no" agrees with the "not" after it
+        ("growth_size", "no, not small at all", "not_small"),
+    ],
+    22: [
+        # Pidgin and Patois: the pain "no dey let" / "nah let" means it does get in the way
+        ("symptoms_affect_daily_life", "the pain no dey let me sleep", "yes"),
+        ("symptoms_affect_daily_life", "mi knee pain nah let me walk far", "yes"),
+        ("symptoms_affect_daily_life", "not at all, I'm grand", "no"),
+        # "the bones of the spine" is the spine, not the spine and other bones
+        ("symptom_areas", "the bones in her spine, lower down", ["spine"]),
+        ("treatment_response", "nothing has grown and nothing has shrunk", "stable"),
+        ("hormone_receptor_status", "the letter says it was not reported", "unsure"),
+        ("earlier_breast_cancer", "they found the spread before they found the lump", "no"),
+        ("earlier_breast_cancer", "a scare years ago but it turned out to be nothing", "no"),
+        ("age_65_or_older", "I'm in my mid sixties", "unsure"),
+        ("age_65_or_older", "been on the state pension for a good few years", "yes"),
+        ("other_health_conditions", "fit as a fiddle, thank God", "no"),
+        ("surgery_considered", "it's only been chemo talk so far", "no"),
+        ("complete_removal_likely", "it would be mainly to stabilise the spine", "no"),
+        ("complete_removal_likely", "they were not clear about that", "unsure"),
+        ("complete_removal_likely", "I didn't ask that at the time", "unsure"),
+        # a pain said to be no issue is not a goal
+        ("main_goal", "more years. Pain is not an issue for me", "long_term_control"),
+        ("main_goal", "to see my son's wedding in June", "long_term_control"),
+    ],
+    23: [
+        ("symptoms_affect_daily_life", "it's a right nuisance, I can't get a decent sleep", "yes"),
+        ("growth_size", "the doctor said they were smallish", "small"),
+        ("treatment_response", "it hasn't got any bigger but it hasn't gone down either", "stable"),
+        ("treatment_response", "it has reduced, the scan was good", "responding"),
+        ("treatment_response", "I turned down the chemo so nothing so far", "not_started"),
+        ("treatment_response", "she only started last week, too soon to tell", "unsure"),
+        ("hormone_receptor_status", "they said hormone tablets would not work for me", "er_negative"),
+        ("earlier_breast_cancer", "not that I ever heard of", "no"),
+        ("earlier_breast_cancer", "adjuvant radiotherapy in 2016", "yes"),
+        ("daily_activity", "totally confined to bed now", "mostly_in_bed"),
+        ("daily_activity", "up most of the day and I can bathe myself", "up_and_about"),
+        ("other_health_conditions", "none I know of, but I hadn't seen a doctor in years", "unsure"),
+        ("surgery_considered", "only the breast operation, nothing for the spread", "no"),
+        ("complete_removal_likely", "the surgeon thinks the whole thing could come out", "yes"),
+    ],
+    24: [
+        ("symptoms_affect_daily_life", "I can't get up the stairs without a rest", "yes"),
+        ("spread_extent", "they're still doing the scans, nobody's said yet", "unsure"),
+        ("growth_count", "too many to count, they said", "more_than_five"),
+        ("treatment_response", "reduced in size on the last scan", "responding"),
+        ("treatment_response", "nothing given so far, still waiting on the radiotherapy", "not_started"),
+        ("hormone_receptor_status", "it feeds off hormones, they said", "er_positive"),
+        ("earlier_breast_cancer", "I had cancer before but it was the bowel, not the breast", "no"),
+        ("daily_activity", "I potter round the house and get myself up and dressed", "up_and_about"),
+        ("daily_activity", "it depends on the day really", "unsure"),
+        ("age_65_or_older", "drawing my pension for ten years", "yes"),
+        ("other_health_conditions", "sarcoidosis for years", "yes"),
+        ("surgery_considered", "I asked about it and he changed the subject", "no"),
+        ("complete_removal_likely", "the letter says macroscopic clearance not anticipated", "no"),
+        ("complete_removal_likely", "hard to know until they open me up", "unsure"),
+        ("main_goal", "my children are small, I need years", "long_term_control"),
+        ("main_goal", "stop the headaches, that's all", "symptom_relief"),
+    ],
+    25: [
+        ("symptoms_affect_daily_life", "yes it is affecting, I am not able to do my gardening", "yes"),
+        ("growth_size", "the scan report calls them micrometastases", "small"),
+        ("treatment_response", "she declined the chemo, so nothing yet", "not_started"),
+        ("treatment_response", "the doctor say same same, no change", "stable"),
+        ("treatment_response", "we're still waiting on the results", "unsure"),
+        ("hormone_receptor_status", "not oestrogen, they said it's the HER2 type", "er_negative"),
+        # speech-to-text writes "two" as "too" at the end of a grade
+        ("tumor_grade", "the nurse told me grade too", "intermediate"),
+        ("tumor_grade", "it's in a letter somewhere, I can't find it", "unsure"),
+        ("spread_extent", "a solitary lesion in the sternum, nothing else", "one_area"),
+        ("earlier_breast_cancer", "it was everywhere when they found it, no earlier treatment", "no"),
+        ("daily_activity", "chair bound, I need help to the toilet", "limited_self_care"),
+        ("daily_activity", "still teach my classes and walk the dog", "fully_active"),
+        ("age_65_or_older", "she's in her sixties somewhere, in my sixties somewhere too", "unsure"),
+        ("other_health_conditions", "just the usual aches and pains for my age", "no"),
+        ("complete_removal_likely", "only if the chemo shrinks it, they'll decide after", "unsure"),
+        ("main_goal", "I want to see my grandson get married", "long_term_control"),
+        ("main_goal", "I haven't thought about it yet", "unsure"),
+        # "a year and half" without the second "a"
+        ("years_to_metastasis", "two years and half", 2.5),
+    ],
+    26: [
+        ("symptoms_affect_daily_life", "everything ok, I get on with things", "no"),
+        ("symptoms_affect_daily_life", "I can't bend to tie my laces", "yes"),
+        ("spread_extent", "it's in a good few spots now", "several_areas"),
+        ("spread_extent", "the two doctors told us different things", "unsure"),
+        # speech-to-text writes "two" as "to" before growths
+        ("growth_count", "there are to growths in the liver", "two"),
+        ("treatment_response", "e don reduce, the doctor is happy", "responding"),
+        ("daily_activity", "I walk 3 miles a day still", "fully_active"),
+        ("daily_activity", "I still do my part-time job but nothing heavy", "light_activity"),
+        ("daily_activity", "I'm up all day but I can't hold down a job", "up_and_about"),
+        ("daily_activity", "she's in bed or a chair most of the day", "limited_self_care"),
+        ("daily_activity", "some days good some days bad", "unsure"),
+        ("age_65_or_older", "I'd rather not share that, sorry", "unsure"),
+        ("other_health_conditions", "my heart is not great, I get angina", "yes"),
+        ("surgery_considered", "they want to pin it, the bone in her leg", "yes"),
+        ("surgery_considered", "only on the breast, not for where it has spread", "no"),
+        ("complete_removal_likely", "the surgeon say e go comot everything", "yes"),
+        ("complete_removal_likely", "they didn't really say", "unsure"),
+        ("main_goal", "to ease my pain so I can sleep", "symptom_relief"),
+        ("main_goal", "mair time wi the grandweans", "long_term_control"),
+        ("main_goal", "I haven't decided yet", "unsure"),
+    ],
+    27: [
+        # "can't sleep" holds its own "not": the ache after it is not denied
+        ("symptoms_affect_daily_life", "she cant sleep for the pain in her back, so yes", "yes"),
+        ("symptoms_affect_daily_life", "not now, the radiotherapy sorted it last year", "no"),
+        ("symptoms_affect_daily_life", "the pain no dey gree me sleep", "yes"),
+        ("symptoms_affect_daily_life", "I'm no too sure, could be my age", "unsure"),
+        # "lever" and "spin" are how people type liver and spine
+        ("symptom_areas", "the lever and the spin", ["spine", "liver"]),
+        ("spread_extent", "it is in sever all places", "several_areas"),
+        ("growth_count", "the scan showed for of them", "three_to_five"),
+        ("treatment_response", "we have not begun treatment yet", "not_started"),
+        ("hormone_receptor_status", "i dont rememba at all", "unsure"),
+        ("tumor_grade", "grade free, the highest", "high"),
+        ("tumor_grade", "dem say na grade wan", "low"),
+        ("daily_activity", "can't work now but I'm up and dressed and make my own meals", "up_and_about"),
+        ("other_health_conditions", "eczema when I was little, nothing now", "no"),
+        ("other_health_conditions", "no idea, I've never been checked", "unsure"),
+        ("surgery_considered", "they might have, I wasn't at that visit", "unsure"),
+        ("main_goal", "for it to stop growing", "long_term_control"),
+        ("symptoms_affect_daily_life", "the pain is stopping me sleeping", "yes"),
+        # "for years" is a long time, not "four", when nothing but a story is around it
+        ("years_to_metastasis", "I was fine for years and then it came back", None),
+    ],
+    28: [
+        ("symptoms_affect_daily_life", "aye, she cannae manage the shopping wi her back", "yes"),
+        ("spread_extent", "they said it's a single site", "one_area"),
+        ("growth_count", "they've now found a fourth", "three_to_five"),
+        # "no" before "the" or "my" is the answer, not a denial of what follows
+        ("growth_size", "no the biggest is 6cm", "not_small"),
+        ("growth_size", "nobody has mentioned the size to us", "unsure"),
+        ("treatment_response", "nothing has changed since the last scan", "stable"),
+        ("treatment_response", "her markers dropped and there's shrinkage", "responding"),
+        ("daily_activity", "hard to pick, every day is different", "unsure"),
+        # turning 65, or "I'll be 65", is not 65 yet: no sum needed
+        ("age_65_or_older", "I turn 65 next June", "no"),
+        ("age_65_or_older", "I'll be 65 in March", "no"),
+        ("main_goal", "more years to see my grandkids grow up", "long_term_control"),
+        ("main_goal", "I want to talk it over with my husband", "unsure"),
+    ],
+    29: [
+        ("symptoms_affect_daily_life", "no, they found it before I had any symptoms", "no"),
+        # nodes "above the collar bone" are not a bone
+        ("symptom_areas", "a gland above my collar bone", ["other"]),
+        ("spread_extent", "more then one place now", "several_areas"),
+        # speech-to-text's "to" and "for" before growths
+        ("growth_count", "to of them in the liver", "two"),
+        ("growth_count", "the report says for spots", "three_to_five"),
+        ("daily_activity", "she's in bed nearly all day now", "mostly_in_bed"),
+        ("other_health_conditions", "i might do, still waiting on the results", "unsure"),
+        ("complete_removal_likely", "the surgeon doubts they can get it all", "no"),
+        ("main_goal", "to keep it from spreading", "long_term_control"),
+    ],
+    30: [
+        ("symptoms_affect_daily_life", "no, pretty normal day to day really", "no"),
+        ("symptoms_affect_daily_life", "bit of an ache but it does not stop me doing anything", "no"),
+        ("symptom_areas", "just skin nodules, none inside", ["other"]),
+        ("spread_extent", "only the bones, they checked everywhere else", "one_area"),
+        # "negetive" and "stabel" as typed
+        ("hormone_receptor_status", "ER negetive", "er_negative"),
+        ("treatment_response", "stabel since the summer", "stable"),
+        ("treatment_response", "the spots have diminished a lot", "responding"),
+        ("treatment_response", "treatment not start yet, next week", "not_started"),
+        ("tumor_grade", "never heard of a grade for it", "unsure"),
+        ("earlier_breast_cancer", "it's not my first time, I had it before", "yes"),
+        ("earlier_breast_cancer", "my aunt had it, but this was the first time for me", "no"),
+        ("daily_activity", "I do everything exactly as before", "fully_active"),
+        ("age_65_or_older", "she is my nan and I do not actually know her age", "unsure"),
+        ("other_health_conditions", "diabetes runs in the family but I've never had any myself", "no"),
+        ("complete_removal_likely", "they think some will remain afterwards", "no"),
+        ("complete_removal_likely", "the surgeon said it can be removed entirely", "yes"),
+        ("main_goal", "whatever gives me the most time with the grandkids", "long_term_control"),
+        ("main_goal", "keep the cancer quiet as long as we can", "long_term_control"),
+    ],
+    31: [
+        ("symptoms_affect_daily_life", "I'm wiped out most afternoons and can't keep up with my grandson", "yes"),
+        ("symptoms_affect_daily_life", "I'm still working full time as a teacher", "no"),
+        ("symptom_areas", "the big organ under the ribs on the right", ["liver"]),
+        ("spread_extent", "not just the one, my lungs as well as the bones", "several_areas"),
+        # "smol" as typed
+        ("growth_size", "smol, the doctor wasn't worried", "small"),
+        ("growth_size", "millimetric according to the report", "small"),
+        ("growth_size", "the biggest is four and a half cm", "not_small"),
+        ("growth_size", "they have not measured them yet", "unsure"),
+        ("hormone_receptor_status", "estrogenio positivo", "er_positive"),
+        ("other_health_conditions", "I doubt it but I've not had a check up in ages", "unsure"),
+        ("surgery_considered", "no one said anything about surgery to me", "no"),
+        ("complete_removal_likely", "the surgeon thinks there is a good chance", "yes"),
+        ("complete_removal_likely", "the smaller spots would stay behind", "no"),
+            ("main_goal", "to be here for my grandson starting school", "long_term_control"),
+        ("main_goal", "long term control really, my symptoms are mild", "long_term_control"),
+        ("main_goal", "for the itching to stop and to live as long as possible", "both"),
+    ],
+    32: [
+        ("symptoms_affect_daily_life", "touch wood, nothing holds me back", "no"),
+        ("symptoms_affect_daily_life", "the ache no dey allow me sleep well", "yes"),
+        ("spread_extent", "bone and lung, so more dan one place", "several_areas"),
+        ("growth_count", "honestly I cannae mind how many they found", "unsure"),
+        ("growth_size", "the doctor said nuttin big", "small"),
+        ("treatment_response", "I not start treatment yet, the scan was last week", "not_started"),
+        ("treatment_response", "it lumiit after the chemo", "responding"),
+        ("hormone_receptor_status", "the doctor said hormone pills will not help me", "er_negative"),
+        ("daily_activity", "I am looking after myself fully but I don't go to work", "up_and_about"),
+        ("daily_activity", "my son helps me with bath and dressing", "limited_self_care"),
+        ("surgery_considered", "radiotherapy yes, but not operations", "no"),
+        ("surgery_considered", "naebody said a word about surgery", "no"),
+        ("complete_removal_likely", "the plan is to take the pressure off the nerve", "no"),
+        ("main_goal", "I'd like it to stay quiet for as long as it can", "long_term_control"),
+        ("main_goal", "comfort matters more than living longer for me", "symptom_relief"),
+    ],
+    33: [
+        ("symptoms_affect_daily_life", "nil symptoms from it, found on a routine scan", "no"),
+        ("symptoms_affect_daily_life", "ADLs normal, she does her own shopping", "no"),
+        ("symptoms_affect_daily_life", "he's been fine day to day, still golfing", "no"),
+        ("symptom_areas", "a deposit at the neck of femur", ["bone"]),
+        ("symptom_areas", "my collar bone aches", ["bone"]),
+        ("symptom_areas", "lungs and my river they said", ["lung", "liver"]),
+        ("spread_extent", "it's turned up in more'n one place", "several_areas"),
+        ("growth_count", "2x lesions in the lung", "two"),
+        ("growth_count", "3 lesions overall: lung x2 and liver x1", "three_to_five"),
+        ("growth_size", "the radiologist called them itty bitty", "small"),
+        ("treatment_response", "nothing's changed since the summer scan", "stable"),
+        ("treatment_response", "it did grow on the first tablets", "growing"),
+        ("hormone_receptor_status", "I no sure, I no catch am when doctor talk", "unsure"),
+        ("hormone_receptor_status", "report says ER <1% so negative", "er_negative"),
+        ("hormone_receptor_status", "oestrogen less than 1%", "er_negative"),
+        ("tumor_grade", "grade unknown as far as I can see on the letter", "unsure"),
+        ("earlier_breast_cancer", "this is round two for me", "yes"),
+        ("years_to_metastasis", "I could not even guess the years", "unsure"),
+        ("daily_activity", "mi still do everyting mi used to do", "fully_active"),
+        ("daily_activity", "only easy work round the house these days", "light_activity"),
+        ("other_health_conditions", "a dodgy ticker, they keep an eye on it", "yes"),
+        ("other_health_conditions", "I've never been in hospital for anything else", "no"),
+        ("complete_removal_likely", "the doctor explained they will only reduce it", "no"),
+        ("complete_removal_likely", "No... sorry, yes, mixed it up, the op should get all of it", "yes"),
+        ("complete_removal_likely", "nobody said it couldn't all come out, in fact they expect clear margins", "yes"),
+        ("main_goal", "I WANT IT KEPT DOWN FOR LONGER, I DONT HAVE MUCH PAIN", "long_term_control"),
+        ("main_goal", "to be here as lang as possible", "long_term_control"),
+    ],
+    34: [
+        ("symptoms_affect_daily_life", "I ok lah, nothing stop me", "no"),
+        ("symptoms_affect_daily_life", "koi problem nahi, all normal at home", "no"),
+        ("spread_extent", "not clear on that, sorry", "unsure"),
+        ("growth_count", "dinnae ken how many there are", "unsure"),
+        ("treatment_response", "I thought it was stable but no, the scan showed growth", "growing"),
+        ("treatment_response", "doctor say the medicine no dey work", "growing"),
+        ("tumor_grade", "it's the in-between one", "intermediate"),
+        ("earlier_breast_cancer", "mi did have it before in di other side", "yes"),
+        ("daily_activity", "mi still a do everyting at home and church", "fully_active"),
+        ("surgery_considered", "doctor say dem fit cut am comot", "yes"),
+        ("complete_removal_likely", "the surgeon can take out everything", "yes"),
+        ("complete_removal_likely", "totally clueless about that bit", "unsure"),
+        ("main_goal", "mostly comfort, living longer would be a bonus", "symptom_relief"),
+        ("main_goal", "control for as long as they can, pain no problem", "long_term_control"),
+        ("main_goal", "di two a dem", "both"),
+    ],
+    35: [
+        ("treatment_response", "it don increase since the last scan", "growing"),
+        ("growth_size", "no clue, they only said how many, not how big", "unsure"),
+        ("treatment_response", "sometimes I think it's working, other days I doubt it", "unsure"),
+        ("tumor_grade", "grade 1 I believe, but looking at the letter now it's grade 3", "high"),
+        ("growth_count", "twa wee spots on the liver", "two"),
+        ("treatment_response", "still waiting for treatment to begin", "not_started"),
+        ("treatment_response", "not had a single dose yet", "not_started"),
+        ("treatment_response", "it didn't get bigger and it didn't get smaller", "stable"),
+        ("hormone_receptor_status", "waiting on the receptor results still", "unsure"),
+        ("earlier_breast_cancer", "had a lump out in 2009", "yes"),
+        ("daily_activity", "I work from home part-time now", "light_activity"),
+        ("daily_activity", "still go work every day", "fully_active"),
+        ("daily_activity", "I'm in bed or chair most a di day", "limited_self_care"),
+        ("treatment_response", "it spread a bit more on the last scan", "growing"),
+    ],
+    36: [
+        ("symptoms_affect_daily_life", "Is it worth counting if my neck aches when I'm painting? It doesn't actually stop me from doing anything, so I'll say no", "no"),
+        ("spread_extent", "I can't for the life of me recall what they told me", "unsure"),
+        ("growth_count", "I wish I knew, the reports never say", "unsure"),
+        ("growth_count", "four, she pointed them out one by one", "three_to_five"),
+        ("treatment_response", "the ting get bigga since last time", "growing"),
+        ("treatment_response", "I thought it was shrinking but the consultant says it has grown a bit", "growing"),
+        ("treatment_response", "it shrank at first and then it stayed put", "stable"),
+        ("tumor_grade", "grade 2 the first time round, but the new biopsy says grade 3", "high"),
+        ("daily_activity", "fully active? no... more like I can do my part-time job but nothing heavy", "light_activity"),
+        ("daily_activity", "Mum doesn't leave her bed now", "mostly_in_bed"),
+        ("daily_activity", "she sit for chair most of day now", "limited_self_care"),
+        ("surgery_considered", "not that I recall, but I miss half of what's said, so I'm unsure", "unsure"),
+        ("complete_removal_likely", "fingers crossed? nobody's promised anything", "unsure"),
+        ("complete_removal_likely", "They didn't say no, and actually said they expect to take the whole thing out", "yes"),
+        ("complete_removal_likely", "no, too much of it to remove everything they said", "no"),
+        ("main_goal", "all two of them please, make the pain go and a long life", "both"),
+        ("other_health_conditions", "nothing, I've never been in hospital in my life", "no"),
+        ("age_65_or_older", "I'd not like to share my age on here", "unsure"),
+        ("years_to_metastasis", "can't put a number on it honestly", "unsure"),
+        ("symptom_areas", "my GP said liver but it turned out to be the lungs, and the liver was fine after all", ["lung"]),
+    ],
+}
+
+
 @pytest.mark.parametrize("slot, text, expected", [
-    ("tumor_grade", "1/3 on the path report", "low"),
-    ("symptom_areas", "glands by my jaw and up in my neck", ["other"]),
-    ("symptom_areas", "the lining of his tummy", ["other"]),
-    ("symptom_areas", "the bones in my neck", ["spine"]),
-    ("treatment_response", "neither bigger nor smaller", "stable"),
-    ("treatment_response", "still waiting to start", "not_started"),
-    ("hormone_receptor_status", "it is not hormone fed", "er_negative"),
-    ("earlier_breast_cancer", "it was metastatic at diagnosis", "no"),
-    ("daily_activity", "up n about all day", "up_and_about"),
-    ("age_65_or_older", "not telling", U),
-    ("complete_removal_likely", "they think they can remove every bit", "yes"),
-    ("surgery_considered", "the surgeon said it looks resectable", "yes"),
+    pytest.param(*case, id=f"round {round_number}: {case[1]}")
+    for round_number, cases in WORDS_ADDED_AFTER_ROUND.items()
+    for case in cases
 ])
-def test_words_added_after_round_9(slot, text, expected):
+def test_words_added_after_a_held_out_round(slot, text, expected):
     assert interpret(slot, text, "inform") == expected
 
 
@@ -550,28 +990,6 @@ def test_the_best_goal_reading_is_the_same_in_every_process():
     assert seen == {"both False"}
 
 
-# Words and rules added after held-out round 13 (our own sentences).
-@pytest.mark.parametrize("slot, text, expected", [
-    ("symptoms_affect_daily_life", "dont no if its the illness or my age", U),
-    ("growth_size", "the report calls them subcentimeter", "small"),
-    ("growth_size", "we were never told if they were large", U),
-    ("growth_size", "a mix of big and small ones", U),
-    ("treatment_response", "nothing's started, it is all still being planned", "not_started"),
-    ("hormone_receptor_status", "still waiting for the results from the lab", U),
-    ("earlier_breast_cancer", "mine was stage 4 right from the start", "no"),
-    ("daily_activity", "she can dress and feed herself, that is about it", "up_and_about"),
-    ("daily_activity", "desk work is ok for me, just no heavy lifting", "light_activity"),
-    ("other_health_conditions", "nothing else is wrong with her", "no"),
-    ("surgery_considered", "no one has mentioned it at all", "no"),
-    ("complete_removal_likely", "the surgeon said it is too near the nerve", "no"),
-    ("main_goal", "keeping it from spreading again for the longest time", "long_term_control"),
-    ("years_to_metastasis", "between 4 and 5 years", 4.5),
-    ("age_65_or_older", "not over 65 - I turned 59 last month", "no"),
-])
-def test_words_added_after_round_13(slot, text, expected):
-    assert interpret(slot, text, "inform") == expected
-
-
 @pytest.mark.parametrize("slot, text, others", [
     ("tumor_grade", "grade 1 or 2, I honestly can't remember", ("low", "intermediate")),
     ("hormone_receptor_status", "they said positive and also negative, I really don't know", ("er_positive", "er_negative")),
@@ -598,24 +1016,6 @@ def test_a_pair_counts_two_and_a_denied_frame_covers_its_clause_only(slot, text,
 ])
 def test_only_about_tells_an_answer_to_the_open_question_from_one_about_another(slot, text, expected):
     assert answers.only_about(slot, text) is expected
-
-
-# Words and rules added after held-out round 14 (our own sentences).
-@pytest.mark.parametrize("slot, text, expected", [
-    ("symptoms_affect_daily_life", "yeah it is, cant sleep cos of the ache in my hip", "yes"),
-    ("symptom_areas", "the liver, it aches just under my ribs on the right", ["liver"]),
-    ("symptom_areas", "some in the stomach lining", ["other"]),
-    ("spread_extent", "three spots, all of them in the lung, both in the lung anyway", "one_area"),
-    ("treatment_response", "no significant changes since the last one", "stable"),
-    ("tumor_grade", "nobody ever mentioned it", U),
-    ("earlier_breast_cancer", "the breast one and the bone one were found at the same time", "no"),
-    ("daily_activity", "ECOG zero on the letter", "fully_active"),
-    ("surgery_considered", "they never said anything about an operation", "no"),
-    ("complete_removal_likely", "not impossible, the surgeon thinks she can clear it", "yes"),
-    ("main_goal", "I can't decide, we want different things", U),
-])
-def test_words_added_after_round_14(slot, text, expected):
-    assert interpret(slot, text, "inform") == expected
 
 
 @pytest.mark.parametrize("slot, text, best", [
@@ -664,39 +1064,6 @@ def test_no_no_after_an_answer_still_corrects_it():
     assert (reading.value, reading.sure) == ("intermediate", False)
 
 
-@pytest.mark.parametrize("slot, text, expected", [
-    ("symptom_areas", "not sure if it's the bones or the lungs", [U]),
-    ("earlier_breast_cancer", "no, it was a benign cyst", "no"),
-    ("earlier_breast_cancer", "si, in 2010 I had it", "yes"),
-    ("daily_activity", "i can do all i did before", "fully_active"),
-    ("daily_activity", "KPS 100 on my notes", "fully_active"),
-    ("surgery_considered", "radiotherapy yes, surgery no", "no"),
-    ("surgery_considered", "not yet, I will ask", "no"),
-    ("complete_removal_likely", "they won't know until they operate", U),
-    ("treatment_response", "slight increase since the last scan", "growing"),
-])
-def test_words_added_after_round_15(slot, text, expected):
-    assert interpret(slot, text, "inform") == expected
-
-
-# Words and readings added after held-out round 16 (our own sentences).
-@pytest.mark.parametrize("slot, text, expected", [
-    ("symptom_areas", "not the liver, his CT of the liver came back clear, it's his hip that hurts", ["bone"]),
-    ("symptom_areas", "the bowel, and it gives her belly ache", ["other"]),
-    ("growth_size", "the biggest is 72 x 40 mm", "not_small"),
-    ("growth_size", "the biggest is 55mm", "not_small"),
-    ("growth_size", "nobody has ever told me how big", U),
-    ("growth_count", "three of them, an 8mm one and two 12 mm ones", "three_to_five"),
-    ("hormone_receptor_status", "HER2 only, there are no hormone receptors", "er_negative"),
-    ("daily_activity", "my ECOG score is 1", "light_activity"),
-    ("daily_activity", "on light duties at the shop", "light_activity"),
-    ("daily_activity", "my daughter helps me with the toilet", "limited_self_care"),
-    ("complete_removal_likely", "they said all three can come out", "yes"),
-])
-def test_words_added_after_round_16(slot, text, expected):
-    assert interpret(slot, text, "inform") == expected
-
-
 @pytest.mark.parametrize("slot, text, best, others", [
     # two calendar years beside a rough span of time: the years are exact
     ("years_to_metastasis", "more than ten years, it started in 2009 and came back in 2021", 12, (10,)),
@@ -717,23 +1084,6 @@ def test_a_goal_named_only_to_deny_it_is_not_understood():
     assert interpret("main_goal", "I'm not in any pain", "inform") is None
 
 
-# Words and readings added after held-out round 17 (our own sentences).
-@pytest.mark.parametrize("slot, text, expected", [
-    ("symptom_areas", "only the liver, the lungs were always my worst fear", ["liver"]),
-    ("symptom_areas", "glands in her neck and above the collarbone", ["other"]),
-    ("symptom_areas", "my spine, and I'm frightened it will spread to my liver", ["spine"]),
-    ("spread_extent", "just the lungs, on both sides", "one_area"),
-    ("hormone_receptor_status", "the report says negative for oestrogen", "er_negative"),
-    ("daily_activity", "KPS 80 on the clinic letter", "light_activity"),
-    ("daily_activity", "karnofsky score of 60", "up_and_about"),
-    ("surgery_considered", "an operation was talked about for the lump, not for the mets", "no"),
-    ("complete_removal_likely", "they can get the lung one out but not the other ones", "no"),
-    ("main_goal", "I just want to live long enough to see my grandson grow", "long_term_control"),
-])
-def test_words_added_after_round_17(slot, text, expected):
-    assert interpret(slot, text, "inform") == expected
-
-
 @pytest.mark.parametrize("slot, text, best", [
     # a growth described as "the small one" is no count of one
     ("growth_count", "three, no wait, four, I forgot the tiny one in the rib", "three_to_five"),
@@ -743,34 +1093,6 @@ def test_words_added_after_round_17(slot, text, expected):
 def test_corrections_after_round_17_are_read_and_checked(slot, text, best):
     reading = answers.read(slot, text, "inform")
     assert (reading.value, reading.sure) == (best, False)
-
-
-# Words and readings added after held-out round 18 (our own sentences).
-@pytest.mark.parametrize("slot, text, expected", [
-    ("symptoms_affect_daily_life", "my wife has the odd twinge but nothing that stops her, she's at her desk every day", "no"),
-    ("symptoms_affect_daily_life", "they found it in my bones but I feel absolutely nothing", "no"),
-    ("symptoms_affect_daily_life", "a wee bit stiff but naw, it doesnae stop me", "no"),
-    ("symptoms_affect_daily_life", "no, my pain is well controlled and I live normally", "no"),
-    ("spread_extent", "No, it's not just the one place", "several_areas"),
-    ("spread_extent", "there isn't any other place apart from the liver", "one_area"),
-    ("treatment_response", "I turned down treatment for now", "not_started"),
-    ("hormone_receptor_status", "my cancer doesn't feed on hormones, they said", "er_negative"),
-    ("tumor_grade", "the stage was 4 and the grade was 1", "low"),
-    ("earlier_breast_cancer", "Not the first time, no. I had it in my right breast in 2012", "yes"),
-    ("years_to_metastasis", "SIX YEARS AND A HALF", 6.5),
-    ("daily_activity", "everything as before, I ran a 10k in the summer", "fully_active"),
-    ("other_health_conditions", "I had asthma as a kid but it cleared up", "no"),
-    ("other_health_conditions", "I've got atrial fibrillation", "yes"),
-    ("surgery_considered", "I'm seeing the surgeon next month", "yes"),
-    ("complete_removal_likely", "the surgeon thinks he can get the lot", "yes"),
-    ("growth_size", "the biggest is 3.5 cm", "not_small"),
-    ("main_goal", "to stop the cough and to live longer", "both"),
-    ("main_goal", "time matters more to me than the pain", "long_term_control"),
-    ("main_goal", "long-term control, the pain I can manage", "long_term_control"),
-    ("main_goal", "as many years as possible with my family", "long_term_control"),
-])
-def test_words_added_after_round_18(slot, text, expected):
-    assert interpret(slot, text, "inform") == expected
 
 
 @pytest.mark.parametrize("slot, text, best", [
@@ -783,25 +1105,6 @@ def test_words_added_after_round_18(slot, text, expected):
 def test_readings_after_round_18_are_worked_out_and_checked(slot, text, best):
     reading = answers.read(slot, text, "inform")
     assert (reading.value, reading.sure) == (best, False)
-
-
-# Words and readings added after held-out round 19 (our own sentences).
-@pytest.mark.parametrize("slot, text, expected", [
-    # a place said to give no bother is not where the problems come from
-    ("symptom_areas", "the bones hurt, there are small spots on the liver too but they don't bother me", ["bone"]),
-    ("symptom_areas", "lesions in the iliac crest and the right upper lobe", ["bone", "lung"]),
-    ("growth_size", "the liver one is about the size of a golf ball", "not_small"),
-    ("complete_removal_likely", "sorry I didn't catch that part at the appointment", "unsure"),
-    # Karnofsky 90-100 is fully active, 70-80 light activity (the usual match to ECOG 0 and 1)
-    ("daily_activity", "Karnofsky 90 on my last letter", "fully_active"),
-    ("daily_activity", "KPS 70", "light_activity"),
-    ("treatment_response", "the scans say it isn't getting any bigger", "stable"),
-    ("earlier_breast_cancer", "the lump I had at 30 turned out to be a fibroadenoma", "no"),
-    ("other_health_conditions", "apart from the cancer I'm healthy as a horse", "no"),
-    ("main_goal", "I want to be able to eat again without feeling sick", "symptom_relief"),
-])
-def test_words_added_after_round_19(slot, text, expected):
-    assert interpret(slot, text, "inform") == expected
 
 
 @pytest.mark.parametrize("slot, text, best", [
@@ -827,31 +1130,16 @@ def test_a_doubt_then_a_story_that_moves_on_to_an_answer_is_checked_not_stored_a
     assert (reading.value, reading.sure, reading.others) == ("unsure", False, ("yes",))
 
 
-# Words and readings added after held-out round 36 (our own sentences).
-@pytest.mark.parametrize("slot, text, expected", [
-    ("symptoms_affect_daily_life", "Is it worth counting if my neck aches when I'm painting? It doesn't actually stop me from doing anything, so I'll say no", "no"),
-    ("spread_extent", "I can't for the life of me recall what they told me", "unsure"),
-    ("growth_count", "I wish I knew, the reports never say", "unsure"),
-    ("growth_count", "four, she pointed them out one by one", "three_to_five"),
-    ("treatment_response", "the ting get bigga since last time", "growing"),
-    ("treatment_response", "I thought it was shrinking but the consultant says it has grown a bit", "growing"),
-    ("treatment_response", "it shrank at first and then it stayed put", "stable"),
-    ("tumor_grade", "grade 2 the first time round, but the new biopsy says grade 3", "high"),
-    ("daily_activity", "fully active? no... more like I can do my part-time job but nothing heavy", "light_activity"),
-    ("daily_activity", "Mum doesn't leave her bed now", "mostly_in_bed"),
-    ("daily_activity", "she sit for chair most of day now", "limited_self_care"),
-    ("surgery_considered", "not that I recall, but I miss half of what's said, so I'm unsure", "unsure"),
-    ("complete_removal_likely", "fingers crossed? nobody's promised anything", "unsure"),
-    ("complete_removal_likely", "They didn't say no, and actually said they expect to take the whole thing out", "yes"),
-    ("complete_removal_likely", "no, too much of it to remove everything they said", "no"),
-    ("main_goal", "all two of them please, make the pain go and a long life", "both"),
-    ("other_health_conditions", "nothing, I've never been in hospital in my life", "no"),
-    ("age_65_or_older", "I'd not like to share my age on here", "unsure"),
-    ("years_to_metastasis", "can't put a number on it honestly", "unsure"),
-    ("symptom_areas", "my GP said liver but it turned out to be the lungs, and the liver was fine after all", ["lung"]),
-])
-def test_words_added_after_round_36(slot, text, expected):
-    assert interpret(slot, text, "inform") == expected
+def test_a_conclusion_that_agrees_with_the_reply_is_stored_and_one_that_differs_is_checked():
+    agrees = answers.read("symptoms_affect_daily_life", "I can't lift my grandson any more, so I'd say yes")
+    assert (agrees.value, agrees.sure) == ("yes", True)
+    differs = answers.read("surgery_considered", "not that I recall, but I miss half of what's said, so I'm unsure")
+    assert (differs.value, differs.sure, differs.others) == ("unsure", False, ("no",))
+
+
+def test_what_was_thought_then_a_place_added_with_too_reads_both_places():
+    reading = answers.read("spread_extent", "I thought it was just the liver but then the CT found a spot in the lung too")
+    assert reading.value == "several_areas"
 
 
 def test_meant_to_is_no_correction_but_i_meant_to_say_is():
@@ -860,105 +1148,6 @@ def test_meant_to_is_no_correction_but_i_meant_to_say_is():
         "surgery_considered", "we're meant to hear at the next clinic, so don't know yet", words
     )
     assert "meant" in answers.correction_words_outside_the_answer("surgery_considered", "I meant to say yes", words)
-
-
-# Words and readings added after held-out round 35 (our own sentences).
-@pytest.mark.parametrize("slot, text, expected", [
-    ("treatment_response", "it don increase since the last scan", "growing"),
-    ("growth_size", "no clue, they only said how many, not how big", "unsure"),
-    ("treatment_response", "sometimes I think it's working, other days I doubt it", "unsure"),
-    ("tumor_grade", "grade 1 I believe, but looking at the letter now it's grade 3", "high"),
-    ("growth_count", "twa wee spots on the liver", "two"),
-    ("treatment_response", "still waiting for treatment to begin", "not_started"),
-    ("treatment_response", "not had a single dose yet", "not_started"),
-    ("treatment_response", "it didn't get bigger and it didn't get smaller", "stable"),
-    ("hormone_receptor_status", "waiting on the receptor results still", "unsure"),
-    ("earlier_breast_cancer", "had a lump out in 2009", "yes"),
-    ("daily_activity", "I work from home part-time now", "light_activity"),
-    ("daily_activity", "still go work every day", "fully_active"),
-    ("daily_activity", "I'm in bed or chair most a di day", "limited_self_care"),
-    ("treatment_response", "it spread a bit more on the last scan", "growing"),
-])
-def test_words_added_after_round_35(slot, text, expected):
-    assert interpret(slot, text, "inform") == expected
-
-
-# Words and readings added after held-out round 34 (our own sentences).
-@pytest.mark.parametrize("slot, text, expected", [
-    ("symptoms_affect_daily_life", "I ok lah, nothing stop me", "no"),
-    ("symptoms_affect_daily_life", "koi problem nahi, all normal at home", "no"),
-    ("spread_extent", "not clear on that, sorry", "unsure"),
-    ("growth_count", "dinnae ken how many there are", "unsure"),
-    ("treatment_response", "I thought it was stable but no, the scan showed growth", "growing"),
-    ("treatment_response", "doctor say the medicine no dey work", "growing"),
-    ("tumor_grade", "it's the in-between one", "intermediate"),
-    ("earlier_breast_cancer", "mi did have it before in di other side", "yes"),
-    ("daily_activity", "mi still a do everyting at home and church", "fully_active"),
-    ("surgery_considered", "doctor say dem fit cut am comot", "yes"),
-    ("complete_removal_likely", "the surgeon can take out everything", "yes"),
-    ("complete_removal_likely", "totally clueless about that bit", "unsure"),
-    ("main_goal", "mostly comfort, living longer would be a bonus", "symptom_relief"),
-    ("main_goal", "control for as long as they can, pain no problem", "long_term_control"),
-    ("main_goal", "di two a dem", "both"),
-])
-def test_words_added_after_round_34(slot, text, expected):
-    assert interpret(slot, text, "inform") == expected
-
-
-# Words and readings added after held-out round 33 (our own sentences).
-@pytest.mark.parametrize("slot, text, expected", [
-    ("symptoms_affect_daily_life", "nil symptoms from it, found on a routine scan", "no"),
-    ("symptoms_affect_daily_life", "ADLs normal, she does her own shopping", "no"),
-    ("symptoms_affect_daily_life", "he's been fine day to day, still golfing", "no"),
-    ("symptom_areas", "a deposit at the neck of femur", ["bone"]),
-    ("symptom_areas", "my collar bone aches", ["bone"]),
-    ("symptom_areas", "lungs and my river they said", ["lung", "liver"]),
-    ("spread_extent", "it's turned up in more'n one place", "several_areas"),
-    ("growth_count", "2x lesions in the lung", "two"),
-    ("growth_count", "3 lesions overall: lung x2 and liver x1", "three_to_five"),
-    ("growth_size", "the radiologist called them itty bitty", "small"),
-    ("treatment_response", "nothing's changed since the summer scan", "stable"),
-    ("treatment_response", "it did grow on the first tablets", "growing"),
-    ("hormone_receptor_status", "I no sure, I no catch am when doctor talk", "unsure"),
-    ("hormone_receptor_status", "report says ER <1% so negative", "er_negative"),
-    ("hormone_receptor_status", "oestrogen less than 1%", "er_negative"),
-    ("tumor_grade", "grade unknown as far as I can see on the letter", "unsure"),
-    ("earlier_breast_cancer", "this is round two for me", "yes"),
-    ("years_to_metastasis", "I could not even guess the years", "unsure"),
-    ("daily_activity", "mi still do everyting mi used to do", "fully_active"),
-    ("daily_activity", "only easy work round the house these days", "light_activity"),
-    ("other_health_conditions", "a dodgy ticker, they keep an eye on it", "yes"),
-    ("other_health_conditions", "I've never been in hospital for anything else", "no"),
-    ("complete_removal_likely", "the doctor explained they will only reduce it", "no"),
-    ("complete_removal_likely", "No... sorry, yes, mixed it up, the op should get all of it", "yes"),
-    ("complete_removal_likely", "nobody said it couldn't all come out, in fact they expect clear margins", "yes"),
-    ("main_goal", "I WANT IT KEPT DOWN FOR LONGER, I DONT HAVE MUCH PAIN", "long_term_control"),
-    ("main_goal", "to be here as lang as possible", "long_term_control"),
-])
-def test_words_added_after_round_33(slot, text, expected):
-    assert interpret(slot, text, "inform") == expected
-
-
-# Words and readings added after held-out round 32 (our own sentences).
-@pytest.mark.parametrize("slot, text, expected", [
-    ("symptoms_affect_daily_life", "touch wood, nothing holds me back", "no"),
-    ("symptoms_affect_daily_life", "the ache no dey allow me sleep well", "yes"),
-    ("spread_extent", "bone and lung, so more dan one place", "several_areas"),
-    ("growth_count", "honestly I cannae mind how many they found", "unsure"),
-    ("growth_size", "the doctor said nuttin big", "small"),
-    ("treatment_response", "I not start treatment yet, the scan was last week", "not_started"),
-    ("treatment_response", "it lumiit after the chemo", "responding"),
-    ("hormone_receptor_status", "the doctor said hormone pills will not help me", "er_negative"),
-    ("daily_activity", "I am looking after myself fully but I don't go to work", "up_and_about"),
-    ("daily_activity", "my son helps me with bath and dressing", "limited_self_care"),
-    ("surgery_considered", "radiotherapy yes, but not operations", "no"),
-    ("surgery_considered", "naebody said a word about surgery", "no"),
-    ("complete_removal_likely", "the plan is to take the pressure off the nerve", "no"),
-    ("main_goal", "I'd like it to stay quiet for as long as it can", "long_term_control"),
-    ("main_goal", "comfort matters more than living longer for me", "symptom_relief"),
-])
-def test_words_added_after_round_32(slot, text, expected):
-    assert interpret(slot, text, "inform") == expected
 
 
 def test_a_correction_that_adds_a_place_keeps_both_places():
@@ -973,30 +1162,6 @@ def test_months_and_years_in_figures_give_the_years_between():
 
 def test_a_number_said_in_two_words_is_one_number():
     assert answers.read("years_to_metastasis", "about thirty six months", "inform").value == 3
-
-
-# Words and readings added after held-out round 31 (our own sentences).
-@pytest.mark.parametrize("slot, text, expected", [
-    ("symptoms_affect_daily_life", "I'm wiped out most afternoons and can't keep up with my grandson", "yes"),
-    ("symptoms_affect_daily_life", "I'm still working full time as a teacher", "no"),
-    ("symptom_areas", "the big organ under the ribs on the right", ["liver"]),
-    ("spread_extent", "not just the one, my lungs as well as the bones", "several_areas"),
-    # "smol" as typed
-    ("growth_size", "smol, the doctor wasn't worried", "small"),
-    ("growth_size", "millimetric according to the report", "small"),
-    ("growth_size", "the biggest is four and a half cm", "not_small"),
-    ("growth_size", "they have not measured them yet", "unsure"),
-    ("hormone_receptor_status", "estrogenio positivo", "er_positive"),
-    ("other_health_conditions", "I doubt it but I've not had a check up in ages", "unsure"),
-    ("surgery_considered", "no one said anything about surgery to me", "no"),
-    ("complete_removal_likely", "the surgeon thinks there is a good chance", "yes"),
-    ("complete_removal_likely", "the smaller spots would stay behind", "no"),
-        ("main_goal", "to be here for my grandson starting school", "long_term_control"),
-    ("main_goal", "long term control really, my symptoms are mild", "long_term_control"),
-    ("main_goal", "for the itching to stop and to live as long as possible", "both"),
-])
-def test_words_added_after_round_31(slot, text, expected):
-    assert interpret(slot, text, "inform") == expected
 
 
 def test_might_have_is_checked_not_stored():
@@ -1024,32 +1189,6 @@ def test_a_year_said_in_words_counts(today_is):
     assert (reading.value, reading.sure) == (7, False)
 
 
-# Words and readings added after held-out round 30 (our own sentences).
-@pytest.mark.parametrize("slot, text, expected", [
-    ("symptoms_affect_daily_life", "no, pretty normal day to day really", "no"),
-    ("symptoms_affect_daily_life", "bit of an ache but it does not stop me doing anything", "no"),
-    ("symptom_areas", "just skin nodules, none inside", ["other"]),
-    ("spread_extent", "only the bones, they checked everywhere else", "one_area"),
-    # "negetive" and "stabel" as typed
-    ("hormone_receptor_status", "ER negetive", "er_negative"),
-    ("treatment_response", "stabel since the summer", "stable"),
-    ("treatment_response", "the spots have diminished a lot", "responding"),
-    ("treatment_response", "treatment not start yet, next week", "not_started"),
-    ("tumor_grade", "never heard of a grade for it", "unsure"),
-    ("earlier_breast_cancer", "it's not my first time, I had it before", "yes"),
-    ("earlier_breast_cancer", "my aunt had it, but this was the first time for me", "no"),
-    ("daily_activity", "I do everything exactly as before", "fully_active"),
-    ("age_65_or_older", "she is my nan and I do not actually know her age", "unsure"),
-    ("other_health_conditions", "diabetes runs in the family but I've never had any myself", "no"),
-    ("complete_removal_likely", "they think some will remain afterwards", "no"),
-    ("complete_removal_likely", "the surgeon said it can be removed entirely", "yes"),
-    ("main_goal", "whatever gives me the most time with the grandkids", "long_term_control"),
-    ("main_goal", "keep the cancer quiet as long as we can", "long_term_control"),
-])
-def test_words_added_after_round_30(slot, text, expected):
-    assert interpret(slot, text, "inform") == expected
-
-
 @pytest.mark.parametrize("slot, text, expected", [
     # the younger of two ages a year apart is today's
     ("age_65_or_older", "I'm 64, turning 65 in the spring", "no"),
@@ -1075,24 +1214,6 @@ def test_a_correction_that_adds_is_read_with_what_came_before():
     assert reading.value == "several_areas"
 
 
-# Words and readings added after held-out round 29 (our own sentences).
-@pytest.mark.parametrize("slot, text, expected", [
-    ("symptoms_affect_daily_life", "no, they found it before I had any symptoms", "no"),
-    # nodes "above the collar bone" are not a bone
-    ("symptom_areas", "a gland above my collar bone", ["other"]),
-    ("spread_extent", "more then one place now", "several_areas"),
-    # speech-to-text's "to" and "for" before growths
-    ("growth_count", "to of them in the liver", "two"),
-    ("growth_count", "the report says for spots", "three_to_five"),
-    ("daily_activity", "she's in bed nearly all day now", "mostly_in_bed"),
-    ("other_health_conditions", "i might do, still waiting on the results", "unsure"),
-    ("complete_removal_likely", "the surgeon doubts they can get it all", "no"),
-    ("main_goal", "to keep it from spreading", "long_term_control"),
-])
-def test_words_added_after_round_29(slot, text, expected):
-    assert interpret(slot, text, "inform") == expected
-
-
 @pytest.mark.parametrize("slot, text, best", [
     ("growth_count", "one, well actually two", "two"),
     ("tumor_grade", "grade to, I believe", "intermediate"),
@@ -1109,27 +1230,6 @@ def test_a_denied_correction_word_asks_for_no_correction():
     assert answers.correction_words_outside_the_answer("daily_activity", "I want to change my age", {"change"}) == {"change"}
 
 
-# Words and readings added after held-out round 28 (our own sentences).
-@pytest.mark.parametrize("slot, text, expected", [
-    ("symptoms_affect_daily_life", "aye, she cannae manage the shopping wi her back", "yes"),
-    ("spread_extent", "they said it's a single site", "one_area"),
-    ("growth_count", "they've now found a fourth", "three_to_five"),
-    # "no" before "the" or "my" is the answer, not a denial of what follows
-    ("growth_size", "no the biggest is 6cm", "not_small"),
-    ("growth_size", "nobody has mentioned the size to us", "unsure"),
-    ("treatment_response", "nothing has changed since the last scan", "stable"),
-    ("treatment_response", "her markers dropped and there's shrinkage", "responding"),
-    ("daily_activity", "hard to pick, every day is different", "unsure"),
-    # turning 65, or "I'll be 65", is not 65 yet: no sum needed
-    ("age_65_or_older", "I turn 65 next June", "no"),
-    ("age_65_or_older", "I'll be 65 in March", "no"),
-    ("main_goal", "more years to see my grandkids grow up", "long_term_control"),
-    ("main_goal", "I want to talk it over with my husband", "unsure"),
-])
-def test_words_added_after_round_28(slot, text, expected):
-    assert interpret(slot, text, "inform") == expected
-
-
 @pytest.mark.parametrize("slot, text, best, others", [
     # a year and "this year": worked out from today's year, checked
     ("years_to_metastasis", "first diagnosed in 2016 and it spread this year", 10.0, ()),
@@ -1141,34 +1241,6 @@ def test_readings_after_round_28_are_worked_out_and_checked(slot, text, best, ot
     today_is("2026-12-07")
     reading = answers.read(slot, text, "inform")
     assert (reading.value, reading.sure, reading.others) == (best, False, others)
-
-
-# Words and readings added after held-out round 27 (our own sentences).
-@pytest.mark.parametrize("slot, text, expected", [
-    # "can't sleep" holds its own "not": the ache after it is not denied
-    ("symptoms_affect_daily_life", "she cant sleep for the pain in her back, so yes", "yes"),
-    ("symptoms_affect_daily_life", "not now, the radiotherapy sorted it last year", "no"),
-    ("symptoms_affect_daily_life", "the pain no dey gree me sleep", "yes"),
-    ("symptoms_affect_daily_life", "I'm no too sure, could be my age", "unsure"),
-    # "lever" and "spin" are how people type liver and spine
-    ("symptom_areas", "the lever and the spin", ["spine", "liver"]),
-    ("spread_extent", "it is in sever all places", "several_areas"),
-    ("growth_count", "the scan showed for of them", "three_to_five"),
-    ("treatment_response", "we have not begun treatment yet", "not_started"),
-    ("hormone_receptor_status", "i dont rememba at all", "unsure"),
-    ("tumor_grade", "grade free, the highest", "high"),
-    ("tumor_grade", "dem say na grade wan", "low"),
-    ("daily_activity", "can't work now but I'm up and dressed and make my own meals", "up_and_about"),
-    ("other_health_conditions", "eczema when I was little, nothing now", "no"),
-    ("other_health_conditions", "no idea, I've never been checked", "unsure"),
-    ("surgery_considered", "they might have, I wasn't at that visit", "unsure"),
-    ("main_goal", "for it to stop growing", "long_term_control"),
-    ("symptoms_affect_daily_life", "the pain is stopping me sleeping", "yes"),
-    # "for years" is a long time, not "four", when nothing but a story is around it
-    ("years_to_metastasis", "I was fine for years and then it came back", None),
-])
-def test_words_added_after_round_27(slot, text, expected):
-    assert interpret(slot, text, "inform") == expected
 
 
 @pytest.mark.parametrize("slot, text, best, others", [
@@ -1191,34 +1263,6 @@ def test_readings_after_round_27_are_worked_out_and_checked(slot, text, best, ot
     assert (reading.value, reading.sure, reading.others) == (best, False, others)
 
 
-# Words and readings added after held-out round 26 (our own sentences).
-@pytest.mark.parametrize("slot, text, expected", [
-    ("symptoms_affect_daily_life", "everything ok, I get on with things", "no"),
-    ("symptoms_affect_daily_life", "I can't bend to tie my laces", "yes"),
-    ("spread_extent", "it's in a good few spots now", "several_areas"),
-    ("spread_extent", "the two doctors told us different things", "unsure"),
-    # speech-to-text writes "two" as "to" before growths
-    ("growth_count", "there are to growths in the liver", "two"),
-    ("treatment_response", "e don reduce, the doctor is happy", "responding"),
-    ("daily_activity", "I walk 3 miles a day still", "fully_active"),
-    ("daily_activity", "I still do my part-time job but nothing heavy", "light_activity"),
-    ("daily_activity", "I'm up all day but I can't hold down a job", "up_and_about"),
-    ("daily_activity", "she's in bed or a chair most of the day", "limited_self_care"),
-    ("daily_activity", "some days good some days bad", "unsure"),
-    ("age_65_or_older", "I'd rather not share that, sorry", "unsure"),
-    ("other_health_conditions", "my heart is not great, I get angina", "yes"),
-    ("surgery_considered", "they want to pin it, the bone in her leg", "yes"),
-    ("surgery_considered", "only on the breast, not for where it has spread", "no"),
-    ("complete_removal_likely", "the surgeon say e go comot everything", "yes"),
-    ("complete_removal_likely", "they didn't really say", "unsure"),
-    ("main_goal", "to ease my pain so I can sleep", "symptom_relief"),
-    ("main_goal", "mair time wi the grandweans", "long_term_control"),
-    ("main_goal", "I haven't decided yet", "unsure"),
-])
-def test_words_added_after_round_26(slot, text, expected):
-    assert interpret(slot, text, "inform") == expected
-
-
 @pytest.mark.parametrize("slot, text, best", [
     # one more than the count before it: added up, checked
     ("growth_count", "Just the one, then they found one more in the spine", "two"),
@@ -1232,33 +1276,6 @@ def test_words_added_after_round_26(slot, text, expected):
 def test_readings_after_round_26_are_worked_out_and_checked(slot, text, best):
     reading = answers.read(slot, text, "inform")
     assert (reading.value, reading.sure) == (best, False)
-
-
-# Words and readings added after held-out round 25 (our own sentences).
-@pytest.mark.parametrize("slot, text, expected", [
-    ("symptoms_affect_daily_life", "yes it is affecting, I am not able to do my gardening", "yes"),
-    ("growth_size", "the scan report calls them micrometastases", "small"),
-    ("treatment_response", "she declined the chemo, so nothing yet", "not_started"),
-    ("treatment_response", "the doctor say same same, no change", "stable"),
-    ("treatment_response", "we're still waiting on the results", "unsure"),
-    ("hormone_receptor_status", "not oestrogen, they said it's the HER2 type", "er_negative"),
-    # speech-to-text writes "two" as "too" at the end of a grade
-    ("tumor_grade", "the nurse told me grade too", "intermediate"),
-    ("tumor_grade", "it's in a letter somewhere, I can't find it", "unsure"),
-    ("spread_extent", "a solitary lesion in the sternum, nothing else", "one_area"),
-    ("earlier_breast_cancer", "it was everywhere when they found it, no earlier treatment", "no"),
-    ("daily_activity", "chair bound, I need help to the toilet", "limited_self_care"),
-    ("daily_activity", "still teach my classes and walk the dog", "fully_active"),
-    ("age_65_or_older", "she's in her sixties somewhere, in my sixties somewhere too", "unsure"),
-    ("other_health_conditions", "just the usual aches and pains for my age", "no"),
-    ("complete_removal_likely", "only if the chemo shrinks it, they'll decide after", "unsure"),
-    ("main_goal", "I want to see my grandson get married", "long_term_control"),
-    ("main_goal", "I haven't thought about it yet", "unsure"),
-    # "a year and half" without the second "a"
-    ("years_to_metastasis", "two years and half", 2.5),
-])
-def test_words_added_after_round_25(slot, text, expected):
-    assert interpret(slot, text, "inform") == expected
 
 
 @pytest.mark.parametrize("slot, text, best", [
@@ -1289,81 +1306,10 @@ def test_a_doubt_whether_something_counts_that_reads_as_not_sure_is_stored_as_sa
     assert (reading.value, reading.sure) == ("unsure", True)
 
 
-# Words and readings added after held-out round 24 (our own sentences).
-@pytest.mark.parametrize("slot, text, expected", [
-    ("symptoms_affect_daily_life", "I can't get up the stairs without a rest", "yes"),
-    ("spread_extent", "they're still doing the scans, nobody's said yet", "unsure"),
-    ("growth_count", "too many to count, they said", "more_than_five"),
-    ("treatment_response", "reduced in size on the last scan", "responding"),
-    ("treatment_response", "nothing given so far, still waiting on the radiotherapy", "not_started"),
-    ("hormone_receptor_status", "it feeds off hormones, they said", "er_positive"),
-    ("earlier_breast_cancer", "I had cancer before but it was the bowel, not the breast", "no"),
-    ("daily_activity", "I potter round the house and get myself up and dressed", "up_and_about"),
-    ("daily_activity", "it depends on the day really", "unsure"),
-    ("age_65_or_older", "drawing my pension for ten years", "yes"),
-    ("other_health_conditions", "sarcoidosis for years", "yes"),
-    ("surgery_considered", "I asked about it and he changed the subject", "no"),
-    ("complete_removal_likely", "the letter says macroscopic clearance not anticipated", "no"),
-    ("complete_removal_likely", "hard to know until they open me up", "unsure"),
-    ("main_goal", "my children are small, I need years", "long_term_control"),
-    ("main_goal", "stop the headaches, that's all", "symptom_relief"),
-])
-def test_words_added_after_round_24(slot, text, expected):
-    assert interpret(slot, text, "inform") == expected
-
-
-# Words and readings added after held-out round 23 (our own sentences).
-@pytest.mark.parametrize("slot, text, expected", [
-    ("symptoms_affect_daily_life", "it's a right nuisance, I can't get a decent sleep", "yes"),
-    ("growth_size", "the doctor said they were smallish", "small"),
-    ("treatment_response", "it hasn't got any bigger but it hasn't gone down either", "stable"),
-    ("treatment_response", "it has reduced, the scan was good", "responding"),
-    ("treatment_response", "I turned down the chemo so nothing so far", "not_started"),
-    ("treatment_response", "she only started last week, too soon to tell", "unsure"),
-    ("hormone_receptor_status", "they said hormone tablets would not work for me", "er_negative"),
-    ("earlier_breast_cancer", "not that I ever heard of", "no"),
-    ("earlier_breast_cancer", "adjuvant radiotherapy in 2016", "yes"),
-    ("daily_activity", "totally confined to bed now", "mostly_in_bed"),
-    ("daily_activity", "up most of the day and I can bathe myself", "up_and_about"),
-    ("other_health_conditions", "none I know of, but I hadn't seen a doctor in years", "unsure"),
-    ("surgery_considered", "only the breast operation, nothing for the spread", "no"),
-    ("complete_removal_likely", "the surgeon thinks the whole thing could come out", "yes"),
-])
-def test_words_added_after_round_23(slot, text, expected):
-    assert interpret(slot, text, "inform") == expected
-
-
 def test_a_number_word_beside_a_doubt_is_checked_with_not_sure_first():
     # "one" may be a pronoun ("a lobular one"), not grade 1
     reading = answers.read("tumor_grade", "it's a ductal one, they never gave a grade", "inform")
     assert (reading.value, reading.sure) == ("unsure", False)
-
-
-# Words and readings added after held-out round 22 (our own sentences).
-@pytest.mark.parametrize("slot, text, expected", [
-    # Pidgin and Patois: the pain "no dey let" / "nah let" means it does get in the way
-    ("symptoms_affect_daily_life", "the pain no dey let me sleep", "yes"),
-    ("symptoms_affect_daily_life", "mi knee pain nah let me walk far", "yes"),
-    ("symptoms_affect_daily_life", "not at all, I'm grand", "no"),
-    # "the bones of the spine" is the spine, not the spine and other bones
-    ("symptom_areas", "the bones in her spine, lower down", ["spine"]),
-    ("treatment_response", "nothing has grown and nothing has shrunk", "stable"),
-    ("hormone_receptor_status", "the letter says it was not reported", "unsure"),
-    ("earlier_breast_cancer", "they found the spread before they found the lump", "no"),
-    ("earlier_breast_cancer", "a scare years ago but it turned out to be nothing", "no"),
-    ("age_65_or_older", "I'm in my mid sixties", "unsure"),
-    ("age_65_or_older", "been on the state pension for a good few years", "yes"),
-    ("other_health_conditions", "fit as a fiddle, thank God", "no"),
-    ("surgery_considered", "it's only been chemo talk so far", "no"),
-    ("complete_removal_likely", "it would be mainly to stabilise the spine", "no"),
-    ("complete_removal_likely", "they were not clear about that", "unsure"),
-    ("complete_removal_likely", "I didn't ask that at the time", "unsure"),
-    # a pain said to be no issue is not a goal
-    ("main_goal", "more years. Pain is not an issue for me", "long_term_control"),
-    ("main_goal", "to see my son's wedding in June", "long_term_control"),
-])
-def test_words_added_after_round_22(slot, text, expected):
-    assert interpret(slot, text, "inform") == expected
 
 
 @pytest.mark.parametrize("slot, text, best", [
@@ -1376,29 +1322,6 @@ def test_words_added_after_round_22(slot, text, expected):
 def test_readings_after_round_22_are_worked_out_and_checked(slot, text, best):
     reading = answers.read(slot, text, "inform")
     assert (reading.value, reading.sure) == (best, False)
-
-
-# Words and readings added after held-out round 21 (our own sentences).
-@pytest.mark.parametrize("slot, text, expected", [
-    # speech-to-text: "live her" for liver
-    ("symptom_areas", "the live her and the spine", ["spine", "liver"]),
-    ("hormone_receptor_status", "it's the hormone kind I think", "er_positive"),
-    ("hormone_receptor_status", "oestrogen receptor 0% on the report", "er_negative"),
-    # Patois: "cyaan memba" is can't remember; "tings a shrink" is things are shrinking
-    ("hormone_receptor_status", "mi cyaan memba what dem say", "unsure"),
-    ("treatment_response", "tings a shrink now, doc happy", "responding"),
-    ("surgery_considered", "nobody has ever said the word surgery to me", "no"),
-    ("complete_removal_likely", "the surgeon reckons it can all come out", "yes"),
-    ("daily_activity", "my energy varies so much I really can't choose", "unsure"),
-    ("daily_activity", "I gave up the heavy work but still do office admin", "light_activity"),
-    ("daily_activity", "mostly in my recliner and I need help with washing", "limited_self_care"),
-    ("main_goal", "whatever keeps me here the longest", "long_term_control"),
-    ("main_goal", "to sleep a night without this back pain", "symptom_relief"),
-    # "no" agrees with the "not" after it
-    ("growth_size", "no, not small at all", "not_small"),
-])
-def test_words_added_after_round_21(slot, text, expected):
-    assert interpret(slot, text, "inform") == expected
 
 
 @pytest.mark.parametrize("slot, text, best", [
@@ -1419,24 +1342,6 @@ def test_words_added_after_round_21(slot, text, expected):
 def test_readings_after_round_21_are_worked_out_and_checked(slot, text, best):
     reading = answers.read(slot, text, "inform")
     assert (reading.value, reading.sure) == (best, False)
-
-
-# Words and readings added after held-out round 20 (our own sentences).
-@pytest.mark.parametrize("slot, text, expected", [
-    ("symptoms_affect_daily_life", "Absolutely not, I feel completely normal", "no"),
-    # turning the head and coughing tell how it hurts, not where
-    ("symptom_areas", "my neck bones hurt when I turn my head, and the liver too", ["spine", "liver"]),
-    ("symptom_areas", "the rib one, it hurts when I cough", ["bone"]),
-    ("spread_extent", "sadly it's not only in one place", "several_areas"),
-    ("daily_activity", "she's in bed all day now and can't even feed herself", "mostly_in_bed"),
-    ("other_health_conditions", "nobody has said if my heart murmur is a problem", "unsure"),
-    ("main_goal", "no pain, so it's about keeping it at bay", "long_term_control"),
-    ("growth_size", "tiny things like peas", "small"),
-    ("surgery_considered", "nobody has discussed it with us", "no"),
-    ("complete_removal_likely", "they said there's too much to remove", "no"),
-])
-def test_words_added_after_round_20(slot, text, expected):
-    assert interpret(slot, text, "inform") == expected
 
 
 @pytest.mark.parametrize("slot, text, best", [

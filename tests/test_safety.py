@@ -680,8 +680,8 @@ CALM = [
     # Our own sentences for the false alarms of round 40: "fine for years" after a past
     # sign, Pidgin "e don finish" and "e don normal", "our kid's mate", "mi bredda", "just
     # thinking about", a title without quotes before "by", "Blood Brothers", "today totally
-    # fine", water that fixed a thirst, "dead sore" legs, a lamp's light, a
-    # and an answer that only sounded like a sign.
+    # fine", water that fixed a thirst, "dead sore" legs, a lamp's light, a harmless cause
+    # after a short "and ...", and an answer that only sounded like a sign.
     "had a chest infection years ago and was very breathless then, but I've been fine for years",
     "In 2016 I get typhoid fever once, e don finish, no fever now",
     "our kid's mate broke his ankle on the trampoline yesterday",
@@ -695,6 +695,7 @@ CALM = [
     "my legs are dead sore from the long walk on Sunday",
     "my skin looks yellow in photos because of the orange lamp light",
     "my hands are numb because I was shovelling snow",
+    "my hand's numb and tingly because my watch strap was too tight, loosening it now",
     "I'm in bed more than I'm out of it these days",
     # Our own sentences for the false alarms of round 39: "long back", "when mi was a
     # pickney", a minister, an officemate, "nearly had a seizure when", "almost fainted on
