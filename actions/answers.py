@@ -1118,8 +1118,8 @@ SELF_CORRECTION = re.compile(
     r"|(?<=\d),\s*well\b"
     # "Five years - no, six": a dash, then "no"
     r"|[-\u2013\u2014]\s*no\b"
-    # "Grade 2... no, 3": trailing dots, then "no"
-    r"|(?:\.{2,}|\u2026)\s*no\b"
+    # "Grade 2... no, 3": trailing dots, then "no"; "four years. no, three": a new sentence "no,"
+    r"|(?:\.{2,}|\u2026)\s*no\b|\.\s+no(?=,)"
     # "fully active? no... more like I can do my office job": what it is more like
     r"|\bno\W+more\s+like\b",
     re.IGNORECASE,
@@ -1130,11 +1130,11 @@ ADDS_TO_WHAT_CAME_BEFORE = re.compile(r"\b(?:too|also|as well|aswell)\b", re.IGN
 EMPHATIC_OPENING = re.compile(r"\W*no\W+no\b", re.IGNORECASE)
 
 
-# "It doesn't actually stop me, so I'll say no", "..., so I'm unsure": the answer the reply
-# concludes with, after the reasons for it.
+# "It doesn't actually stop me, so I'll say no", "..., so I'm unsure", "..., so who knows":
+# the answer the reply concludes with, after the reasons for it.
 CONCLUSION = re.compile(
     r"\bso,?\s+(?:i(?:'ll|\s+will|'d|\s+would)\s+(?:say|go\s+with|put)\b"
-    r"|(?=(?:i'm|i\s+am|im)\s+(?:unsure|not\s+sure)\W*$))",
+    r"|(?=(?:(?:i'm|i\s+am|im)\s+(?:unsure|not\s+sure)|who\s+knows)\W*$))",
     re.IGNORECASE,
 )
 

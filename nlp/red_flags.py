@@ -119,6 +119,8 @@ COMBINATIONS: Tuple[Tuple[str, str, _Parts], ...] = (
     ("back_pain", "segment", (_need("back"), _need("pain", "severe"), _BACK_CUES)),
     # Pain or tenderness in the middle or upper back (NICE: contact the team within 24 hours).
     ("back_pain", "segment", (_need("upper_back"), _need("pain", "severe", "tender"))),
+    # A spot on the spine tender to touch (NICE: localised spinal tenderness).
+    ("back_pain", "segment", (_need("back"), _need("tender"))),
     # A back that gets worse and painkillers do not touch, even when "pain" is not said.
     ("back_pain", "segment", (_need("back"), _need("worse"), _need("unrelieved"))),
     # A back that newly stops sleep, even when "pain" is not said ("can't sleep because of his back, it's new").
@@ -543,6 +545,9 @@ def _contains(longer: Span, shorter: Span) -> bool:
     return longer.start <= shorter.start and shorter.end <= longer.end and len(longer) > len(shorter)
 
 
+LIST_GOES_ON = frozenset({"or", "nor"})
+
+
 def _is_negated(span: Span, layout: _Layout, ignored: set) -> bool:
     """A negation cue up to NEGATION_WINDOW tokens before the span, in its clause.
 
@@ -562,6 +567,9 @@ def _is_negated(span: Span, layout: _Layout, ignored: set) -> bool:
             continue
         word = token.norm_.lower()
         following = doc[token.i + 1].norm_.lower() if token.i + 1 < len(doc) else ""
+        if word in LIST_GOES_ON and following in ("any", "anything"):
+            seen = 0  # "haven't had any trouble walking or any numbness": the list is still denied
+            continue
         if word == "no" and following in ANSWER_NO_BEFORE:
             return False
         if word == "never" and any(t.norm_.lower() in NEVER_EMPHASIS for t in doc[token.i + 1: token.i + 4]):
@@ -711,7 +719,8 @@ def _explained_right_after(own_clause: int, calm_spans: List[Span], layout: _Lay
     for calm in calm_spans:
         if calm.id_ != "resolved" or layout.clause[calm.start] not in (own_clause + 1, next_clause):
             continue
-        if calm[0].norm_.lower() == "because" or _told_as_the_cause(doc[layout.clause_start.get(own_clause + 1, calm.start): calm.start]):
+        opens_with_because = _word_at(doc, layout.clause_start.get(layout.clause[calm.start], 1) - 1) == "because"
+        if calm[0].norm_.lower() == "because" or opens_with_because or _told_as_the_cause(doc[layout.clause_start.get(own_clause + 1, calm.start): calm.start]):
             return f"explained: {calm.text!r}"
     return None
 

@@ -948,6 +948,28 @@ WORDS_ADDED_AFTER_ROUND = {
         ("years_to_metastasis", "can't put a number on it honestly", "unsure"),
         ("symptom_areas", "my GP said liver but it turned out to be the lungs, and the liver was fine after all", ["lung"]),
     ],
+    37: [
+        ("symptoms_affect_daily_life", "I cannae even hang the washing out these days", "yes"),
+        ("symptoms_affect_daily_life", "I must rest every afternoon these days", "yes"),
+        ("symptoms_affect_daily_life", "no, I've never had a single symptom", "no"),
+        ("symptoms_affect_daily_life", "mi nah really know, it come and go", "unsure"),
+        ("symptoms_affect_daily_life", "tired all the time but whether thats the cancer or the tablets nobody has said", "unsure"),
+        ("symptom_areas", "up under mi ribs, dem seh di liver", ["liver"]),
+        ("spread_extent", "I would not like to guess, honestly", "unsure"),
+        ("spread_extent", "can't rightly say, they didn't go into it", "unsure"),
+        ("growth_count", "first they said one, then the CT found another, so two now", "two"),
+        ("growth_size", "they did'nt say how big", "unsure"),
+        ("treatment_response", "one went down and one went up, so who knows", "unsure"),
+        ("years_to_metastasis", "five years. no, six", 6),
+        ("daily_activity", "up and pottering most of the day, but no job any more", "up_and_about"),
+        ("daily_activity", "mi need help fi bathe now", "limited_self_care"),
+        ("daily_activity", "in bed the whole day, the carers come in to do everything", "mostly_in_bed"),
+        ("daily_activity", "I can't do a thing for myself and I don't leave the bed", "mostly_in_bed"),
+        ("age_65_or_older", "I don't want to say, if that's ok", "unsure"),
+        ("age_65_or_older", "I'd sooner not give my age", "unsure"),
+        ("surgery_considered", "dem mention am but me no sure", "unsure"),
+        ("complete_removal_likely", "afraid not, bits would be left behind", "no"),
+    ],
 }
 
 

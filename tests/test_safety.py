@@ -194,6 +194,21 @@ RED_FLAGS = {
 }
 # Whose, when, how: a sign that stays a warning though someone else or a question is near.
 KEPT_IN_CONTEXT = [
+    # Our own sentences for signs held-out round 41 missed: a full bladder that will not
+    # empty, legs "lame", "battling to" stand, a spot on the spine tender to touch, breathing
+    # "very difficult", "suffocation", breathless while sat on the sofa, "something's badly
+    # off", a hip that "went as" she stood.
+    ("desperate for a pee but nothing comes out, and my back hurts", "spinal_cord"),
+    ("her legs are lame since yesterday", "spinal_cord"),
+    ("he's battling to walk since yesterday", "spinal_cord"),
+    ("a bit of my spine is tender to touch since the weekend", "back_pain"),
+    ("breathing has been very difficult since lunch", "breathing"),
+    ("I woke up with a feeling of suffocation", "breathing"),
+    ("puffed out and I've only been sat on the sofa all day", "breathing"),
+    ("I can't explain it, something is badly off with me today", "general"),
+    ("Dad's hip went as he turned round, he's on the floor", "broken_bone"),
+    # the "or any" list stays denied only as far as it goes: a sign told after "but" still warns
+    ("no trouble walking or any numbness until today, but now my legs are numb", "spinal_cord"),
     # Our own sentences for signs held-out round 40 missed: pain wrapping round the belly,
     # a back "at me something fierce" every night, a back with pills "from the doctor" that
     # do not help (no all-clear), blood from the backside, a sudden drop to the ground; and
@@ -677,6 +692,30 @@ def test_detect_reads_context_that_keeps_a_warning(nlp, text, kind):
 # --- detect(): calm look-alikes -----------------------------------------------------------
 
 CALM = [
+    # Our own sentences for the false alarms of round 41: a denied list that goes on with
+    # "or any", a temperature "been normal since", eyes "white again now" after normal
+    # bloods, causes in a "because" clause ("because I took my sleeping tablet", a long
+    # hike), an ice pack, "my oga", "long since cleared", growing out of fits, Pidgin "e don
+    # clear", "might go weak", numb feet "on paclitaxel", "right as rain now", "sorted itself
+    # out now", "gasping for a brew"; and answers that only sounded like signs: a
+    # consultant "vague about it", "confused between" the ER and the HER.
+    "I haven't had any problems walking or any weakness in my arms",
+    "had a temperature at the weekend, temp's been normal since",
+    "nurse checked my yellowish skin, bloods were fine, it looks normal again now",
+    "drowsy today because I took an extra sleeping tablet",
+    "my legs feel heavy today because I did a long hike on Sunday",
+    "my hand is numb but I've had the ice pack on it for my sprain",
+    "my oga get high fever since Monday",
+    "I had jaundice as a baby, long since cleared",
+    "mi use to have fits as a youth, but mi grow outta dem",
+    "For 2010 I get yellow eyes, e don clear since",
+    "scared my arms might go numb like my aunt's",
+    "is tingling in the feet normal on docetaxel or should I tell someone?",
+    "was sick after the rollercoaster, right as rain now",
+    "was badly bunged up after the flight, sorted itself out now",
+    "I'm gasping for a brew",
+    "the nurse was awful vague about the results",
+    "I always get confused between HER2 and ER",
     # Our own sentences for the false alarms of round 40: "fine for years" after a past
     # sign, Pidgin "e don finish" and "e don normal", "our kid's mate", "mi bredda", "just
     # thinking about", a title without quotes before "by", "Blood Brothers", "today totally
