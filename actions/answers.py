@@ -1035,10 +1035,6 @@ def only_about(slot: str, text: str) -> bool:
 SAYING_WORDS = frozenset({"say", "put", "write", "type", "click", "press", "tap", "answer", "choose", "pick"})
 
 
-def _word_at(doc: Doc, i: int) -> str:
-    return doc[i].norm_.lower() if i < len(doc) else ""
-
-
 def correction_words_outside_the_answer(slot: str, text: str, correction_words: frozenset) -> set:
     """Correction words that are not part of an answer to `slot`: "no change at all on
     the last two scans" answers how treatment is going, it changes no answer."""
@@ -1050,7 +1046,9 @@ def correction_words_outside_the_answer(slot: str, text: str, correction_words: 
     # "we're meant to find out": "meant to" is "supposed to"; "I meant to say" still corrects
     supposed = {
         t.i for t in doc
-        if t.norm_.lower() == "meant" and _word_at(doc, t.i + 1) == "to" and _word_at(doc, t.i + 2) not in SAYING_WORDS
+        if t.norm_.lower() == "meant"
+        and language.word_at(doc, t.i + 1) == "to"
+        and language.word_at(doc, t.i + 2) not in SAYING_WORDS
     }
     return {t.norm_.lower() for t in doc if t.i not in inside | denied | supposed} & correction_words
 

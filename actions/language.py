@@ -84,6 +84,11 @@ def spans(doc: Doc, labels: Iterable[str]) -> List[Span]:
     return sorted(kept, key=lambda span: span.start)
 
 
+def word_at(doc: Doc, i: int) -> str:
+    """The lower-case norm of the word at i, or "" past the end."""
+    return doc[i].norm_.lower() if i < len(doc) else ""
+
+
 def not_meant(doc: Doc, labels: Iterable[str]) -> List[Span]:
     """The phrases that say these labels' words are not meant ("one by one"): what they hold is no answer."""
     wanted = set(labels)

@@ -714,15 +714,21 @@ def _explained_right_after(own_clause: int, calm_spans: List[Span], layout: _Lay
     with "because" in the next clause explains the sign, however recent it is."""
     # "numb-ish and tingly because ...": a short "and ..." still describing the sign may come between
     next_clause = own_clause + 1
-    if _word_at(doc, layout.clause_start.get(next_clause, 1) - 1) == "and" and _clause_length(next_clause, layout) <= SHORT_CLAUSE:
+    if _clause_opener(next_clause, layout, doc) == "and" and _clause_length(next_clause, layout) <= SHORT_CLAUSE:
         next_clause += 1
     for calm in calm_spans:
-        if calm.id_ != "resolved" or layout.clause[calm.start] not in (own_clause + 1, next_clause):
+        calm_clause = layout.clause[calm.start]
+        if calm.id_ != "resolved" or calm_clause not in (own_clause + 1, next_clause):
             continue
-        opens_with_because = _word_at(doc, layout.clause_start.get(layout.clause[calm.start], 1) - 1) == "because"
-        if calm[0].norm_.lower() == "because" or opens_with_because or _told_as_the_cause(doc[layout.clause_start.get(own_clause + 1, calm.start): calm.start]):
+        before_the_calm = doc[layout.clause_start.get(own_clause + 1, calm.start): calm.start]
+        if "because" in (calm[0].norm_.lower(), _clause_opener(calm_clause, layout, doc)) or _told_as_the_cause(before_the_calm):
             return f"explained: {calm.text!r}"
     return None
+
+
+def _clause_opener(clause: int, layout: _Layout, doc: Doc) -> str:
+    """The break word that opens a clause ("and", "because"); the break belongs to the clause it opens."""
+    return _word_at(doc, layout.clause_start.get(clause, 1) - 1)
 
 
 SHORT_CLAUSE = 3  # words, "and" included: "and tingly", "and very sore"

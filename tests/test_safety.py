@@ -219,6 +219,8 @@ KEPT_IN_CONTEXT = [
     ("there's blood coming from my backside, the bowl is red", "bleeding"),
     ("he just dropped down in the kitchen", "general"),
     ("numb by the afternoon, both legs, the radio is on but I can't get up", "spinal_cord"),
+    # "by lunchtime" is a time, not a maker: the words before it are no title
+    ("my legs went numb by lunchtime, I had the radio on", "spinal_cord"),
     ("I had a fit in 2015, no fever now but my legs went numb today", "spinal_cord"),
     ("I wet myself and didn't know it was happening", "spinal_cord"),
     # Our own sentences for signs held-out round 39 missed: legs "pure jelly", "a problem to
@@ -727,6 +729,7 @@ CALM = [
     "mi bredda did have fits as a youth",
     "I go cold just thinking about seizures",
     "Seizure by some band I've never heard of is on the radio",
+    "Seizure by the Sparrows has been stuck in my head all day",
     "we're watching Blood Brothers again, so good well well",
     "threw up once after a dodgy kebab last night, today totally fine",
     "I was very thirsty after my spin class, had a big glass of water and I was fine",
