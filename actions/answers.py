@@ -1128,10 +1128,11 @@ ADDS_TO_WHAT_CAME_BEFORE = re.compile(r"\b(?:too|also|as well|aswell)\b", re.IGN
 EMPHATIC_OPENING = re.compile(r"\W*no\W+no\b", re.IGNORECASE)
 
 
-# "It doesn't actually stop me, so I'll say no", "..., so I'm unsure", "..., so who knows":
-# the answer the reply concludes with, after the reasons for it.
+# "It doesn't actually stop me, so I'll say no", "..., so I'm unsure", "..., so who knows",
+# "5 or 6? let's just say 5": the answer the reply concludes with, after the reasons for it.
 CONCLUSION = re.compile(
-    r"\bso,?\s+(?:i(?:'ll|\s+will|'d|\s+would)\s+(?:say|go\s+with|put)\b"
+    r"\blet'?s\s+(?:just\s+)?say\b"
+    r"|\bso,?\s+(?:i(?:'ll|\s+will|'d|\s+would)\s+(?:say|go\s+with|put)\b"
     r"|(?=(?:(?:i'm|i\s+am|im)\s+(?:unsure|not\s+sure)|who\s+knows)\W*$))",
     re.IGNORECASE,
 )

@@ -742,7 +742,7 @@ def _clause_length(clause: int, layout: _Layout) -> int:
 # follows as the cause of what came before, as "because" does.
 CAUSE_OPENINGS = (
     ("because",), ("cos",), ("coz",), ("cause",), ("from",), ("due", "to"), ("it", "is"), ("it", "'s"), ("its",),
-    ("must", "be"), ("i", "have", "been"), ("that", "is"), ("that", "'s"), ("thats",),
+    ("must", "be"), ("i", "have", "been"), ("i", "'d"), ("that", "is"), ("that", "'s"), ("thats",),
 )
 HEDGES_BEFORE_A_CAUSE = frozenset({"just", "probably", "only", "prob", "surely"})
 # Words that may stand between the opening and the cause: hedges, and "the new" of "it's the new sleeping pill".
@@ -973,8 +973,11 @@ def _general_question_sentences(doc: Doc, layout: _Layout, now_tokens: set) -> s
             continue
         if words[-1] != "?":
             recent = any(t.i in now_tokens for t in tokens)
+            # "cant finish a sentence without gasping": without "?", "can't"/"doesn't" opens a statement
+            denied_opener = len(words) > 1 and words[1] == "not"
             opens_a_question = words[0] in OPEN_QUESTION_WORDS or (
-                words[0] in QUESTION_OPENERS and (set(words) & GENERIC_PEOPLE or _names_a_cause(words))
+                words[0] in QUESTION_OPENERS and not denied_opener
+                and (set(words) & GENERIC_PEOPLE or _names_a_cause(words))
             )
             asks_how_often = (
                 words[0] in ("is", "are") and len(words) > 1 and (words[1] in ARTICLES or words[1].endswith("ing"))

@@ -970,6 +970,28 @@ WORDS_ADDED_AFTER_ROUND = {
         ("surgery_considered", "dem mention am but me no sure", "unsure"),
         ("complete_removal_likely", "afraid not, bits would be left behind", "no"),
     ],
+    38: [
+        ("symptoms_affect_daily_life", "sure I feel grand in myself, you'd never know", "no"),
+        ("symptoms_affect_daily_life", "not so far thank god, still doing all the household work", "no"),
+        ("spread_extent", "just her lung, the PET was clear everywhere else", "one_area"),
+        ("spread_extent", "I'd be guessing if I told you", "unsure"),
+        ("spread_extent", "it's spread wide, many organs they said", "several_areas"),
+        ("spread_extent", "can't answer that one, sorry", "unsure"),
+        ("growth_count", "nobody has given us a number yet", "unsure"),
+        ("growth_size", "they're wee, the doctor said", "small"),
+        ("treatment_response", "same as it was on the last scan", "stable"),
+        ("treatment_response", "I doh know, still waiting", "unsure"),
+        ("treatment_response", "the chemo hasn't kicked off yet", "not_started"),
+        ("treatment_response", "it's gone up a bit since June", "growing"),
+        ("hormone_receptor_status", "they said hormone therapy is not for me", "er_negative"),
+        ("tumor_grade", "I haven't a scooby", "unsure"),
+        ("years_to_metastasis", "4 or 5? let's just say 4", 4),
+        ("daily_activity", "I can potter about the house but no more work", "up_and_about"),
+        ("daily_activity", "most of the day in her recliner these days", "limited_self_care"),
+        ("age_65_or_older", "I'd rather keep it private", "unsure"),
+        ("surgery_considered", "they said surgery's not on the table", "no"),
+        ("main_goal", "more time please, the pain I can put up with", "long_term_control"),
+    ],
 }
 
 

@@ -194,6 +194,23 @@ RED_FLAGS = {
 }
 # Whose, when, how: a sign that stays a warning though someone else or a question is near.
 KEPT_IN_CONTEXT = [
+    # Our own sentences for signs held-out round 42 missed: legs that "wouldn't push",
+    # straining on the toilet with new pain in the low back, "can't" opening a statement
+    # (not a question), breathless walking to the bathroom, "a hard time breathing", a thirst
+    # nothing quenches, Pidgin foam at the mouth and "no dey answer", too many tablets, a calf
+    # "roasting", a wrist swollen and bent, clinical "#" for a fracture.
+    ("tried to stand but my legs just wouldn't push", "spinal_cord"),
+    ("straining on the toilet gives me a shooting pain in my low back, that's new", "back_pain"),
+    ("cant finish a sentence without gasping, typing this instead of ringing anyone", "breathing"),
+    ("he's breathless walking to the bathroom since lunch", "breathing"),
+    ("having a hard time breathing since earlier", "breathing"),
+    ("nothing I drink quenches this thirst", "high_calcium"),
+    ("foam dey him mouth and him body dey shake", "seizure"),
+    ("my husband no dey answer well since morning", "general"),
+    ("she took too many of her oxycodone by mistake", "general"),
+    ("calf's swollen like a balloon and it's roasting", "blood_clot"),
+    ("my wrist is swollen and bent after a tiny knock", "broken_bone"),
+    ("# femur after a minor fall", "broken_bone"),
     # Our own sentences for signs held-out round 41 missed: a full bladder that will not
     # empty, legs "lame", "battling to" stand, a spot on the spine tender to touch, breathing
     # "very difficult", "suffocation", breathless while sat on the sofa, "something's badly
@@ -694,6 +711,16 @@ def test_detect_reads_context_that_keeps_a_warning(nlp, text, kind):
 # --- detect(): calm look-alikes -----------------------------------------------------------
 
 CALM = [
+    # Our own sentences for the false alarms of round 42: a cause after "I'd just come out
+    # of", a bank holiday, "my best mate", "as a wean", seasons ago, a team
+    # "bleeding goals", waiting that is "killing me".
+    "felt boiling hot and sweaty but I'd just come out of the jacuzzi",
+    "confused about what day it is cos of the bank holiday",
+    "my best mate's ankle swelled up and went purple after netball",
+    "as a wean I had migraines wi flashing lights",
+    "two summers ago I was very confused for a few days, fully back to myself",
+    "my team keep bleeding goals every week",
+    "the wait for the scan results is killing me",
     # Our own sentences for the false alarms of round 41: a denied list that goes on with
     # "or any", a temperature "been normal since", eyes "white again now" after normal
     # bloods, causes in a "because" clause ("because I took my sleeping tablet", a long
