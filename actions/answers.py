@@ -1266,10 +1266,10 @@ def read(slot: str, text: str, intent: Optional[str] = None) -> Reading:
     if slot in FRAMED_QUESTIONS and reading.value == "yes" and NO_BUT_SOMEONE_ELSE.search(text):
         return doubtful("no", "yes")
     concluded = reading_of_conclusion(slot, text)
-    if concluded is not None and reading.value not in (None, concluded.value):
-        # "not that I remember, but I miss a lot ..., so I'm unsure": the conclusion first; checked
-        return doubtful(concluded.value, reading.value)
     if concluded is not None:
+        if reading.value not in (None, concluded.value):
+            # "not that I remember, but I miss a lot ..., so I'm unsure": the conclusion first; checked
+            return doubtful(concluded.value, reading.value)
         reading = concluded
     corrected = reading_after_self_correction(slot, text)
     if corrected is not None:

@@ -566,7 +566,7 @@ def _is_negated(span: Span, layout: _Layout, ignored: set) -> bool:
         if token.i in ignored:
             continue
         word = token.norm_.lower()
-        following = doc[token.i + 1].norm_.lower() if token.i + 1 < len(doc) else ""
+        following = _word_at(doc, token.i + 1)
         if word in LIST_GOES_ON and following in ("any", "anything"):
             seen = 0  # "haven't had any trouble walking or any numbness": the list is still denied
             continue
@@ -728,7 +728,8 @@ def _explained_right_after(own_clause: int, calm_spans: List[Span], layout: _Lay
 
 def _clause_opener(clause: int, layout: _Layout, doc: Doc) -> str:
     """The break word that opens a clause ("and", "because"); the break belongs to the clause it opens."""
-    return _word_at(doc, layout.clause_start.get(clause, 1) - 1)
+    start = layout.clause_start.get(clause)
+    return _word_at(doc, start - 1) if start else ""
 
 
 SHORT_CLAUSE = 3  # words, "and" included: "and tingly", "and very sore"
