@@ -422,10 +422,13 @@ def sizes(doc: Doc) -> List[Span]:
     return found
 
 
-def count_by_site(doc: Doc) -> Optional[float]:
-    """Counts given place by place add up: "one in my liver and two in my lung" -> 3."""
-    sites = language.spans(doc, ["BODY_SITE"])
-    counts, after_previous = [], 0
+def count_by_site(doc: Doc, start: int = 0) -> Optional[float]:
+    """Counts given place by place add up: "one in my liver and two in my lung" -> 3.
+
+    `start` leaves out what comes before it (a total said first).
+    """
+    sites = [s for s in language.spans(doc, ["BODY_SITE"]) if s.start >= start]
+    counts, after_previous = [], start
     for site in sites:
         # the number said just before this place, after the previous one: "two in my lung"
         window = doc[max(site.start - 4, after_previous) : site.start]
@@ -446,6 +449,32 @@ def count_by_site(doc: Doc) -> Optional[float]:
     if len(counts) < 2 or len({s.text.lower() for s in sites}) != len(sites):
         return None
     return sum(counts)
+
+
+def total_said_first(doc: Doc) -> Optional[Tuple[float, int]]:
+    """The count said before any place is named, and where it ends: "Two. One in the brain ..." -> (2, 1)."""
+    places = language.spans(doc, ["BODY_SITE"])
+    before_places = places[0].start if places else len(doc)
+    for token in doc[:before_places]:
+        if token.norm_.lower() in A_PAIR:
+            return 2.0, token.i + 1
+        others = [part for part in (doc[: token.i], doc[token.i + 1 :]) if len(part)]
+        said = language.numbers(doc, skip=others)
+        if said:
+            return said[0], token.i + 1
+    return None
+
+
+def total_agrees_with_places(doc: Doc) -> Optional[str]:
+    """A total said first that the places then add up to needs no check: no arithmetic rests
+    on the reading ("Two lesions, one on the hip and one on a rib"; "a pair, one on each lung")."""
+    said_first = total_said_first(doc)
+    if said_first is None:
+        return None
+    total, after = said_first
+    if total == 2 and one_in_each_place(doc):
+        return "two"
+    return count_category(total) if count_by_site(doc, start=after) == total else None
 
 
 def _the_one_in(window) -> bool:
@@ -469,10 +498,10 @@ PER_PLACE = frozenset({"each", "both", "either"})
 
 
 def one_in_each_place(doc: Doc) -> bool:
-    """ "one in each lung", "1 in both hips": a count per place, not a count of one."""
+    """ "one in each lung", "1 on both hips": a count per place, not a count of one."""
     words = [t.norm_.lower() for t in doc]
     return any(
-        words[i] in {"one", "1"} and words[i + 1] == "in" and words[i + 2] in PER_PLACE
+        words[i] in {"one", "1"} and words[i + 1] in {"in", "on"} and words[i + 2] in PER_PLACE
         for i in range(len(words) - 2)
     )
 
@@ -491,6 +520,9 @@ def one_more_than_before(doc: Doc) -> Optional[float]:
 
 
 def read_growth_count(doc: Doc, intent: Optional[str]) -> Any:
+    agreed = total_agrees_with_places(doc)
+    if agreed:
+        return agreed
     one_more = one_more_than_before(doc)
     if one_more is not None and count_category(one_more):
         return doubtful(count_category(one_more))  # added up: check the sum
@@ -1059,7 +1091,7 @@ def hedged(doc: Doc) -> bool:
 
 
 # Words of a plain "I am not sure" (not "we didn't know men got this", "kept it to myself").
-SAYS_NOT_SURE = frozenset({"sure", "unsure", "clue", "idea", "remember", "hard"})
+SAYS_NOT_SURE = frozenset({"sure", "unsure", "clue", "idea", "remember", "hard", "certain"})
 
 
 def unsure_beside(doc: Doc) -> bool:
@@ -1070,6 +1102,19 @@ def unsure_beside(doc: Doc) -> bool:
         {t.norm_.lower() for t in span} & SAYS_NOT_SURE or _opens_on_its_own(span)
         for span in unclaimed_unsure_phrases(doc, list(LABEL_QUESTIONS))
     )
+
+
+def opens_unsure(doc: Doc) -> bool:
+    """The reply opens by saying it is not sure ("I'm unsure, ...", "Honestly not sure whether ...").
+    Nearly every blind reply that opens this way means "not sure", whatever it goes on to say."""
+    return any(
+        span.start <= OPENING_WORDS and ({t.norm_.lower() for t in span} & SAYS_NOT_SURE or _opens_on_its_own(span))
+        for span in unclaimed_unsure_phrases(doc, list(LABEL_QUESTIONS))
+    )
+
+
+# "I'm honestly not sure": the doubt starts within the reply's first three words.
+OPENING_WORDS = 3
 
 
 def _opens_on_its_own(span: Span) -> bool:
@@ -1292,6 +1337,10 @@ def read(slot: str, text: str, intent: Optional[str] = None) -> Reading:
         return doubtful(unsure, *[v for v in (reading.value, *reading.others) if not is_unsure(v)])
     if reading.value is None or is_unsure(reading.value) or not reading.sure:
         return reading
+    if opens_unsure(doc):
+        # "I'm unsure, one doctor said small and another said moderate": the doubt comes first
+        unsure = [UNSURE] if isinstance(reading.value, list) else UNSURE
+        return doubtful(unsure, reading.value)
     if hedged(doc) or unsure_beside(doc) or double_negative(doc) or change or long_reply(doc):
         return doubtful(reading.value, UNSURE)
     return reading

@@ -283,7 +283,7 @@ CLEARED = "cleared"
 # names what it is the title of; quoted words alone may be someone's own words.
 QUOTE_MARKS = frozenset({"'", '"', "\u2018", "\u2019", "\u201c", "\u201d"})
 TITLE_WORDS = frozenset({
-    "song", "songs", "film", "films", "movie", "movies", "book", "books", "novel", "album", "track",
+    "song", "songs", "film", "films", "movie", "movies", "book", "books", "novel", "album", "track", "record",
     "band", "sang", "sing", "singing", "karaoke", "lyrics", "tune", "series", "podcast", "team",
     "radio", "playlist", "spotify", "earworm",
 })
@@ -659,6 +659,9 @@ def _silenced(
     feared = _object_of_a_fear(last, calm_spans, doc)
     if feared:
         return feared
+    cleared = _cleared_after(kind, spans, calm_spans, now_tokens, layout)
+    if cleared:
+        return cleared
     # Something new or recent in the sign's clause or later in its sentence keeps it
     # ("I had a fit years ago and another one today").
     # A word of the sign itself ("can't keep water down") is not news about it.
@@ -668,9 +671,6 @@ def _silenced(
         for i in now_tokens
     ):
         return None
-    cleared = _cleared_after(kind, spans, calm_spans, now_tokens, layout)
-    if cleared:
-        return cleared
     for calm in calm_spans:
         only_for = CALM_ONLY_FOR.get(calm.id_)
         if only_for is not None and kind not in only_for:
@@ -783,8 +783,6 @@ def _cleared_after(kind: str, spans: List[Span], calm_spans: List[Span], now_tok
     settles it. A fit or weak legs must also be said to have gone."""
     first = min(s.start for s in spans)
     inside_the_sign = _tokens_in(spans)
-    if any(i > first and i not in inside_the_sign for i in now_tokens):
-        return None
     # "the xray was fine last year" tells of an older check, not of this sign
     past = [c for c in calm_spans if c.id_ == "past"]
     checks = [
@@ -792,6 +790,11 @@ def _cleared_after(kind: str, spans: List[Span], calm_spans: List[Span], now_tok
         if c.id_ == CLEARED and c.start > first and not any(layout.clause[p.start] == layout.clause[c.start] for p in past)
     ]
     if not checks:
+        return None
+    # News between the sign and the check tells when it was checked ("my chest pain was checked
+    # yesterday, the ECG was normal"); news after the check's clause is a new turn.
+    checked_in = layout.clause[checks[0].start]
+    if any(i > first and i not in inside_the_sign and layout.clause[i] > checked_in for i in now_tokens):
         return None
     if kind in NEW_EVEN_IF_GONE and not any(c.id_ == "resolved" and c.start > first for c in calm_spans):
         return None

@@ -992,6 +992,26 @@ WORDS_ADDED_AFTER_ROUND = {
         ("surgery_considered", "they said surgery's not on the table", "no"),
         ("main_goal", "more time please, the pain I can put up with", "long_term_control"),
     ],
+    39: [
+        ("symptoms_affect_daily_life", "he has no complaints at all, just the worry", "no"),
+        ("symptoms_affect_daily_life", "ndio, she cannot go to the market since the pain began", "yes"),
+        ("growth_size", "they did not tell us anything about how big", "unsure"),
+        ("growth_size", "not the foggiest idea", "unsure"),
+        ("treatment_response", "nobody's told us anything yet", "unsure"),
+        ("hormone_receptor_status", "Negative, so hormone tablets are not an option for me", "er_negative"),
+        ("hormone_receptor_status", "ER nil, PR nil on the path report", "er_negative"),
+        ("earlier_breast_cancer", "Nope, first time round, they found everything at once", "no"),
+        ("daily_activity", "most of the day in my armchair, my daughter does my bathing", "limited_self_care"),
+        ("daily_activity", "my son turns her in the bed every few hours", "mostly_in_bed"),
+        ("daily_activity", "Aye, back at my work, no bother", "fully_active"),
+        ("surgery_considered", "not as yet, the focus has been on the medicines", "no"),
+        ("complete_removal_likely", "it's a maybe, they'll only know once they are in there", "unsure"),
+        ("complete_removal_likely", "yes, the doctor says no problem one", "yes"),
+        ("main_goal", "stopping it from spreading is what matters", "long_term_control"),
+        ("main_goal", "as long as she's not suffering", "symptom_relief"),
+        ("main_goal", "more time, the symptoms are not really a problem for me", "long_term_control"),
+        ("main_goal", "still weighing it up, no answer yet", "unsure"),
+    ],
 }
 
 
@@ -1397,3 +1417,28 @@ def test_readings_after_round_21_are_worked_out_and_checked(slot, text, best):
 def test_readings_after_round_20_are_worked_out_and_checked(slot, text, best):
     reading = answers.read(slot, text, "inform")
     assert (reading.value, reading.sure) == (best, False)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Three of them: one in the spine, one in the liver, one in a rib", "three_to_five"),
+    ("two spots, one in each lung", "two"),
+    ("a couple, one in my hip and one in the liver", "two"),
+])
+def test_a_total_said_first_that_the_places_add_up_to_is_stored_without_a_check(text, expected):
+    reading = answers.read("growth_count", text, "inform")
+    assert (reading.value, reading.sure) == (expected, True)
+
+
+def test_a_total_the_places_do_not_add_up_to_is_checked():
+    reading = answers.read("growth_count", "three, one in the liver and one in the lung", "inform")
+    assert reading.value is not None and not reading.sure
+
+
+@pytest.mark.parametrize("slot, text, then_said", [
+    ("hormone_receptor_status", "Unsure, it was positive the first time but they took another sample", "er_positive"),
+    ("growth_size", "I'm not certain, the letter said small I think", "small"),
+    ("tumor_grade", "No idea really, grade 2 was mentioned once", "intermediate"),
+])
+def test_a_reply_that_opens_unsure_offers_not_sure_first(slot, text, then_said):
+    reading = answers.read(slot, text, "inform")
+    assert (reading.value, reading.sure, reading.others) == (U, False, (then_said,))

@@ -295,8 +295,8 @@ CHECKED_ANSWERS = {
         ("two in the liver and one in the lung", "three_to_five"),
         ("over 5 i think", "more_than_five"),
     ],
-    "growth_size": [("not sure, i think they're small", "small")],
-    "tumor_grade": [("i think it was grade ii", "intermediate"), ("not sure, grade 2 i think", "intermediate")],
+    "growth_size": [("i think they're small but i'm not sure", "small")],
+    "tumor_grade": [("i think it was grade ii", "intermediate"), ("grade 2 i think, not sure", "intermediate")],
     "years_to_metastasis": [("from 2012 to 2020", 8.0)],
     # report notation read as a score: checked
     "hormone_receptor_status": [("er 90%", "er_positive"), ("oestrogen allred score 2", "er_negative")],

@@ -194,6 +194,20 @@ RED_FLAGS = {
 }
 # Whose, when, how: a sign that stays a warning though someone else or a question is near.
 KEPT_IN_CONTEXT = [
+    # Our own sentences for signs held-out round 43 missed: legs that "keep folding" or
+    # walking "like a penguin", a back that has "been murder", a head "gone all woolly", a
+    # head that "started to hurt" with double sight, blood spat up, a foot swollen on one
+    # side and hot.
+    ("his knees keep folding when he stands", "spinal_cord"),
+    ("walking like a penguin since last night", "spinal_cord"),
+    ("my back's been murder all week and it keeps me up at night", "back_pain"),
+    ("my head's gone all woolly since yesterday", "high_calcium"),
+    ("my head started to hurt out of nowhere and I'm seeing double", "headache"),
+    ("she's spitting up blood", "bleeding"),
+    ("his foot is swollen on one side and hot", "blood_clot"),
+    # a check told before the sign, and news after the check, keep the warning
+    ("the ecg was normal last month but since this morning I have chest pain", "breathing"),
+    ("chest pain last week, the ecg was normal, but today it is back and worse", "breathing"),
     # Our own sentences for signs held-out round 42 missed: legs that "wouldn't push",
     # straining on the toilet with new pain in the low back, "can't" opening a statement
     # (not a question), breathless walking to the bathroom, "a hard time breathing", a thirst
@@ -711,6 +725,23 @@ def test_detect_reads_context_that_keeps_a_warning(nlp, text, kind):
 # --- detect(): calm look-alikes -----------------------------------------------------------
 
 CALM = [
+    # Our own sentences for the false alarms of round 43: a check after the sign with the
+    # day it was checked, "it's freezing", a puppy, a pupil, "fine as soon as", "been fine
+    # since last night", "went straight away", gasping as an idiom, "scared stiff of", a
+    # stuffy nose, "laughed about it afterwards", aqua aerobics, and good and bad days.
+    "my chest pain was looked at yesterday, the ECG was normal",
+    "hands trembling cos it's freezing in the car",
+    "our puppy can't walk properly today",
+    "a pupil had a seizure in assembly, I'm fine",
+    "foot went numb sitting on the floor too long, fine as soon as I stood up",
+    "threw up once after bad seafood, been fine since last night",
+    "chest went tight after a laughing fit, went straight away",
+    "these energy bills have me gasping for air",
+    "I'm scared stiff of getting a blood clot on the plane",
+    "a bit breathless talking because of a stuffy nose",
+    "my aunt fainted at the party and we all laughed about it afterwards",
+    "very thirsty after aqua aerobics",
+    "some days I'm fine and others I can't get up",
     # Our own sentences for the false alarms of round 42: a cause after "I'd just come out
     # of", a bank holiday, "my best mate", "as a wean", seasons ago, a team
     # "bleeding goals", waiting that is "killing me".
@@ -1423,6 +1454,9 @@ def test_component_demoting_keeps_a_clear_next_intent(nlp, detector):
         "my foot cramped in the night but a stretch sorted it",
         # round 38: an idiom of fear
         "I was shaking in my boots at the appointment",
+        # round 43: a title before "by" in a message about a record; a head that spins at forms
+        "Shakin All Over by the Pirates is a great record",
+        "filling this in makes my head spin, so many long words",
     ],
 )
 def test_common_answer_words_alone_do_not_let_diet_warn(nlp, text):
