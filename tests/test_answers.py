@@ -1423,6 +1423,8 @@ def test_readings_after_round_20_are_worked_out_and_checked(slot, text, best):
     ("Three of them: one in the spine, one in the liver, one in a rib", "three_to_five"),
     ("two spots, one in each lung", "two"),
     ("a couple, one in my hip and one in the liver", "two"),
+    ("Two, one in brain and one in liver", "two"),
+    ("two of them, one on each lung", "two"),
 ])
 def test_a_total_said_first_that_the_places_add_up_to_is_stored_without_a_check(text, expected):
     reading = answers.read("growth_count", text, "inform")
