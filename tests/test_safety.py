@@ -732,7 +732,7 @@ CALM = [
     "my chest pain was looked at yesterday, the ECG was normal",
     "hands trembling cos it's freezing in the car",
     "our puppy can't walk properly today",
-    "a pupil had a seizure in assembly, I'm fine",
+    "a pupil in year 9 had a seizure in assembly, I'm fine",
     "foot went numb sitting on the floor too long, fine as soon as I stood up",
     "threw up once after bad seafood, been fine since last night",
     "chest went tight after a laughing fit, went straight away",
