@@ -506,8 +506,10 @@ def one_in_each_place(doc: Doc) -> bool:
     )
 
 
-# "It was one, then they found another one in my rib": one more than the count before it.
-ONE_MORE_FOUND = re.compile(r"\b(?:one|1) more\b|\banother one\b|\banother (?:in|on|at)\b", re.IGNORECASE)
+# "It was one, then they found another one in my rib" (or "a second one"): one more than the count before it.
+ONE_MORE_FOUND = re.compile(
+    r"\b(?:one|1) more\b|\banother one\b|\banother (?:in|on|at)\b|\ba second (?:one|in|on|near)\b", re.IGNORECASE
+)
 
 
 def one_more_than_before(doc: Doc) -> Optional[float]:
@@ -683,6 +685,12 @@ def age_told_for_a_past_year(text: str, today: datetime.date) -> Optional[int]:
 SHORT_BIRTH_YEAR = re.compile(r"\bborn (?:in )?[\u2018\u2019'](\d\d)\b", re.IGNORECASE)
 
 
+SIXTY_SOMETHING = re.compile(
+    r"\b(?:(early|mid|late)[\s-]+)?(?:sixty|60)(?:\s*-?\s*(?:something|odd|ish)\b|'?s\b)|\b(?:(early|mid|late)[\s-]+)?sixties\b",
+    re.IGNORECASE,
+)
+
+
 def read_age_65_or_older(doc: Doc, intent: Optional[str]) -> Any:
     groups = language.spans(doc, ["AGE_GROUP"])
     stated_group = single([s.id_ for s in groups if not language.is_negated(s)])
@@ -712,6 +720,10 @@ def read_age_65_or_older(doc: Doc, intent: Optional[str]) -> Any:
     if then is not None:
         # "I was 60 when they diagnosed me in 2019": worked out, checked (a year either way at 64-65)
         return doubtful(*dict.fromkeys("yes" if age >= 65 else "no" for age in (then, then + 1)))
+    loose = SIXTY_SOMETHING.search(doc.text)
+    if loose:
+        # "sixty something", "in her sixties": either side of 65 unless "early" or "late" says which
+        return {"early": "no", "late": "yes"}.get((loose.group(1) or loose.group(2) or "").lower()) or doubtful(UNSURE, "no", "yes")
     ages = [n for n in stated if low <= n <= high]
     if len(set(ages)) == 2 and max(ages) - min(ages) == 1 and says_age_to_come(doc):
         # "I am 65, turning 66 in January": the younger age is today's
@@ -1178,7 +1190,10 @@ EMPHATIC_OPENING = re.compile(r"\W*no\W+no\b", re.IGNORECASE)
 CONCLUSION = re.compile(
     r"\blet'?s\s+(?:just\s+)?say\b"
     r"|\bso,?\s+(?:i(?:'ll|\s+will|'d|\s+would)\s+(?:say|go\s+with|put)\b"
-    r"|(?=(?:(?:i'm|i\s+am|im)\s+(?:unsure|not\s+sure)|who\s+knows)\W*$))",
+    r"|(?=(?:(?:i'm|i\s+am|im)\s+(?:unsure|not\s+sure)|who\s+knows|no\s+idea|not\s+sure)\W*$))"
+    # a bare doubt closing the reply: "i think small? not sure tbh", "..., I'm not certain"
+    r"|[,?.;!]\s*(?=(?:so\s+)?(?:(?:i'?m|i\s+am)\s+)?(?:not\s+(?:sure|certain)|unsure|no\s+idea)"
+    r"(?:\s+(?:tbh|really|honestly|to\s+be\s+honest))?\W*$)",
     re.IGNORECASE,
 )
 
@@ -1292,6 +1307,25 @@ def doubts_it_counts(doc: Doc, reading: Reading) -> Optional[Reading]:
     return doubtful(UNSURE, reading.value) if doubt_first else doubtful(reading.value, UNSURE)
 
 
+# "Not sure if it counts but I have mild asthma": the doubt is only whether it counts
+NOT_SURE_IF_IT_COUNTS = re.compile(
+    r"\b(?:not\s+sure|unsure|don'?t\s+know)\s+(?:if|whether)\b([^.?!]{0,40}?)\bcounts?\b", re.IGNORECASE
+)
+
+
+def answer_beside_a_doubt_whether_it_counts(slot: str, text: str, reading: Reading) -> Optional[Reading]:
+    """A reply read as "not sure" only because it doubts whether its answer counts: the
+    answer first, checked ("I'm not sure if my underactive thyroid counts")."""
+    found = NOT_SURE_IF_IT_COUNTS.search(text) if is_unsure(reading.value) else None
+    if found is None:
+        return None
+    without_the_doubt = text[: found.start()] + found.group(1) + text[found.end():]
+    again = as_reading(READERS[slot](language.parse(without_the_doubt), None))
+    if again.value is None or is_unsure(again.value):
+        return None
+    return doubtful(again.value, UNSURE)
+
+
 def torn(reading: Reading) -> bool:
     """Not sure between two or more real answers (not between an answer and "not sure")."""
     return not reading.sure and any(not is_unsure(other) for other in reading.others)
@@ -1328,7 +1362,7 @@ def read(slot: str, text: str, intent: Optional[str] = None) -> Reading:
         if later is not None and later.value is not None:
             earlier = [reading.value] if reading.value not in (None, later.value) else []
             return doubtful(later.value, *earlier)
-    counts = doubts_it_counts(doc, reading)
+    counts = doubts_it_counts(doc, reading) or answer_beside_a_doubt_whether_it_counts(slot, text, reading)
     if counts is not None:
         return counts
     if torn(reading) and says_unsure(doc):

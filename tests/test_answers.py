@@ -1012,6 +1012,22 @@ WORDS_ADDED_AFTER_ROUND = {
         ("main_goal", "more time, the symptoms are not really a problem for me", "long_term_control"),
         ("main_goal", "still weighing it up, no answer yet", "unsure"),
     ],
+    40: [
+        ("growth_size", "small I reckon? not sure tbh", "unsure"),
+        ("spread_extent", "probably one area, I'd have to ask, I'm not certain", "unsure"),
+        ("growth_count", "there was one, then a second one showed up on the next scan", "two"),
+        ("symptom_areas", "the liver, and the nausea is back", ["liver"]),
+        ("daily_activity", "it depends on the week, some weeks I'm flat out", "unsure"),
+        ("daily_activity", "looking after myself is fine but even light work wears me out", "up_and_about"),
+        ("daily_activity", "na bed I dey all day now", "mostly_in_bed"),
+        ("daily_activity", "still at my job but only half day now", "light_activity"),
+        ("age_65_or_older", "not comfortable sharing that online", "unsure"),
+        ("age_65_or_older", "she's sixty-something, not sure exactly", "unsure"),
+        ("complete_removal_likely", "the aim is easing the pressure rather than removing everything", "no"),
+        ("complete_removal_likely", "it all depends on what they find in there", "unsure"),
+        ("main_goal", "a bit of each please", "both"),
+        ("other_health_conditions", "not sure if it counts but I've got mild asthma", "yes"),
+    ],
 }
 
 
@@ -1364,10 +1380,11 @@ def test_an_answer_beside_a_doubt_whether_it_counts_is_checked_with_not_sure_nex
     assert (reading.value, reading.sure, reading.others) == (best, False, ("unsure",))
 
 
-def test_a_doubt_whether_something_counts_that_reads_as_not_sure_is_stored_as_said():
-    # "not sure if my thyroid counts" is itself the answer "not sure"
+def test_a_doubt_only_whether_a_condition_counts_offers_the_condition_first():
+    # "not sure if my thyroid counts" names a condition: blind writers meant "yes" (rounds 25
+    # and 40), so it is checked with "yes" first and "not sure" next, never stored as said
     reading = answers.read("other_health_conditions", "not sure if my thyroid counts", "inform")
-    assert (reading.value, reading.sure) == ("unsure", True)
+    assert (reading.value, reading.sure, reading.others) == ("yes", False, ("unsure",))
 
 
 def test_a_number_word_beside_a_doubt_is_checked_with_not_sure_first():
@@ -1444,3 +1461,21 @@ def test_a_total_the_places_do_not_add_up_to_is_checked():
 def test_a_reply_that_opens_unsure_offers_not_sure_first(slot, text, then_said):
     reading = answers.read(slot, text, "inform")
     assert (reading.value, reading.sure, reading.others) == (U, False, (then_said,))
+
+
+@pytest.mark.parametrize("slot, text, best", [
+    # a bare doubt closing the reply concludes it
+    ("growth_size", "small I reckon? not sure tbh", U),
+    ("tumor_grade", "grade 2, so no idea really", U),
+    # a doubt only whether it counts: the answer first
+    ("other_health_conditions", "not sure if it counts but I've got mild asthma", "yes"),
+    # a second growth found later: added up
+    ("growth_count", "there was one, then a second one showed up on the next scan", "two"),
+    # a receptor test redone on the spread with no result known
+    ("hormone_receptor_status", "positive first time, then they retested the spread and I don't know what it came back as", "er_positive"),
+    # sixty-something is either side of 65
+    ("age_65_or_older", "she's sixty-something, not sure exactly", U),
+])
+def test_readings_after_round_40_are_checked(slot, text, best):
+    reading = answers.read(slot, text, "inform")
+    assert (reading.value, reading.sure) == (best, False)

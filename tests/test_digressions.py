@@ -53,6 +53,7 @@ def test_every_training_example_of_a_request_has_its_cue_words(nlp, intent):
         # Scots "ma back"; "again" after a task in Nigerian English is "any more"
         ("aye, it's ma back, cannae bend", "go_back"),
         ("the pain no dey gree me do my work again", "start_again"),
+        ("the pain no let me go shop again", "start_again"),
     ],
 )
 def test_a_request_without_its_words_gives_way_to_the_next_intent(nlp, text, classified):

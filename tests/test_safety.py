@@ -194,6 +194,11 @@ RED_FLAGS = {
 }
 # Whose, when, how: a sign that stays a warning though someone else or a question is near.
 KEPT_IN_CONTEXT = [
+    # Our own sentences for signs held-out round 44 missed: a back "giving her gyp" at
+    # night, shaking that cannot get warm, a headache "nothing like my usual".
+    ("her back's giving her gyp, keeps her up at night", "back_pain"),
+    ("I'm shaking and just can't get warm", "fever"),
+    ("I've had headaches for years but this is nothing like my usual", "headache"),
     # Our own sentences for signs held-out round 43 missed: legs that "keep folding" or
     # walking "like a penguin", a back that has "been murder", a head "gone all woolly", a
     # head that "started to hurt" with double sight, blood spat up, a foot swollen on one
@@ -725,6 +730,18 @@ def test_detect_reads_context_that_keeps_a_warning(nlp, text, kind):
 # --- detect(): calm look-alikes -----------------------------------------------------------
 
 CALM = [
+    # Our own sentences for the false alarms of round 44: "none now", "long finished",
+    # numb sitting on the floor, "to count as", what a leaflet mentions, "looking out for",
+    # orange lighting.
+    "fever at the weekend, none now",
+    "had a clot in my leg after the op, treated and long finished",
+    "legs went dead sitting on the floor doing a jigsaw",
+    "what number does my temp have to hit to count as a fever?",
+    "my leaflet mentions SVCO, is that the swelling thing?",
+    "should we be looking out for weakness in her legs?",
+    "my skin looks yellowish under the orange lighting in the hall",
+    # both feet swollen after a day standing are no clot ("feet" is not one leg)
+    "my feet swelled up after a day on my feet at the fair, gone down by the morning",
     # Our own sentences for the false alarms of round 43: a check after the sign with the
     # day it was checked, "it's freezing", a puppy, a pupil, "fine as soon as", "been fine
     # since last night", "went straight away", gasping as an idiom, "scared stiff of", a
