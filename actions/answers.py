@@ -685,10 +685,7 @@ def age_told_for_a_past_year(text: str, today: datetime.date) -> Optional[int]:
 SHORT_BIRTH_YEAR = re.compile(r"\bborn (?:in )?[\u2018\u2019'](\d\d)\b", re.IGNORECASE)
 
 
-SIXTY_SOMETHING = re.compile(
-    r"\b(?:(early|mid|late)[\s-]+)?(?:sixty|60)(?:\s*-?\s*(?:something|odd|ish)\b|'?s\b)|\b(?:(early|mid|late)[\s-]+)?sixties\b",
-    re.IGNORECASE,
-)
+SIXTY_SOMETHING = re.compile(r"\b(?:sixty|60)\s*-?\s*(?:something|odd|ish)\b|\b(?:sixties|60'?s)\b", re.IGNORECASE)
 
 
 def read_age_65_or_older(doc: Doc, intent: Optional[str]) -> Any:
@@ -720,10 +717,10 @@ def read_age_65_or_older(doc: Doc, intent: Optional[str]) -> Any:
     if then is not None:
         # "I was 60 when they diagnosed me in 2019": worked out, checked (a year either way at 64-65)
         return doubtful(*dict.fromkeys("yes" if age >= 65 else "no" for age in (then, then + 1)))
-    loose = SIXTY_SOMETHING.search(doc.text)
-    if loose:
-        # "sixty something", "in her sixties": either side of 65 unless "early" or "late" says which
-        return {"early": "no", "late": "yes"}.get((loose.group(1) or loose.group(2) or "").lower()) or doubtful(UNSURE, "no", "yes")
+    if SIXTY_SOMETHING.search(doc.text):
+        # "sixty something", "in her sixties": either side of 65, so not sure ("early"/"late sixties"
+        # are AGE_GROUP phrases, read above)
+        return UNSURE
     ages = [n for n in stated if low <= n <= high]
     if len(set(ages)) == 2 and max(ages) - min(ages) == 1 and says_age_to_come(doc):
         # "I am 65, turning 66 in January": the younger age is today's
@@ -1190,7 +1187,7 @@ EMPHATIC_OPENING = re.compile(r"\W*no\W+no\b", re.IGNORECASE)
 CONCLUSION = re.compile(
     r"\blet'?s\s+(?:just\s+)?say\b"
     r"|\bso,?\s+(?:i(?:'ll|\s+will|'d|\s+would)\s+(?:say|go\s+with|put)\b"
-    r"|(?=(?:(?:i'm|i\s+am|im)\s+(?:unsure|not\s+sure)|who\s+knows|no\s+idea|not\s+sure)\W*$))"
+    r"|(?=(?:(?:i'm|i\s+am|im)\s+(?:unsure|not\s+sure)|who\s+knows)\W*$))"
     # a bare doubt closing the reply: "i think small? not sure tbh", "..., I'm not certain"
     r"|[,?.;!]\s*(?=(?:so\s+)?(?:(?:i'?m|i\s+am)\s+)?(?:not\s+(?:sure|certain)|unsure|no\s+idea)"
     r"(?:\s+(?:tbh|really|honestly|to\s+be\s+honest))?\W*$)",
@@ -1313,14 +1310,18 @@ NOT_SURE_IF_IT_COUNTS = re.compile(
 )
 
 
+ANSWER_AFTER_BUT = re.compile(r"\s*,?\s*but\b", re.IGNORECASE)
+
+
 def answer_beside_a_doubt_whether_it_counts(slot: str, text: str, reading: Reading) -> Optional[Reading]:
-    """A reply read as "not sure" only because it doubts whether its answer counts: the
-    answer first, checked ("I'm not sure if my underactive thyroid counts")."""
+    """A reply read as "not sure" only because it doubts whether its answer counts, then gives
+    the answer after "but": the answer first, checked ("Not sure if it counts but I have mild asthma")."""
     found = NOT_SURE_IF_IT_COUNTS.search(text) if is_unsure(reading.value) else None
-    if found is None:
+    # only an answer given after it with "but": "not sure if my thyroid counts" and "borderline
+    # diabetic, not sure if that counts" mean "not sure" (blind rounds 2-30)
+    if found is None or not ANSWER_AFTER_BUT.match(text, found.end()):
         return None
-    without_the_doubt = text[: found.start()] + found.group(1) + text[found.end():]
-    again = as_reading(READERS[slot](language.parse(without_the_doubt), None))
+    again = as_reading(READERS[slot](language.parse(text[found.end():]), None))
     if again.value is None or is_unsure(again.value):
         return None
     return doubtful(again.value, UNSURE)

@@ -1380,11 +1380,10 @@ def test_an_answer_beside_a_doubt_whether_it_counts_is_checked_with_not_sure_nex
     assert (reading.value, reading.sure, reading.others) == (best, False, ("unsure",))
 
 
-def test_a_doubt_only_whether_a_condition_counts_offers_the_condition_first():
-    # "not sure if my thyroid counts" names a condition: blind writers meant "yes" (rounds 25
-    # and 40), so it is checked with "yes" first and "not sure" next, never stored as said
+def test_a_doubt_whether_something_counts_that_reads_as_not_sure_is_stored_as_said():
+    # "not sure if my thyroid counts" is itself the answer "not sure"
     reading = answers.read("other_health_conditions", "not sure if my thyroid counts", "inform")
-    assert (reading.value, reading.sure, reading.others) == ("yes", False, ("unsure",))
+    assert (reading.value, reading.sure) == ("unsure", True)
 
 
 def test_a_number_word_beside_a_doubt_is_checked_with_not_sure_first():
@@ -1473,9 +1472,15 @@ def test_a_reply_that_opens_unsure_offers_not_sure_first(slot, text, then_said):
     ("growth_count", "there was one, then a second one showed up on the next scan", "two"),
     # a receptor test redone on the spread with no result known
     ("hormone_receptor_status", "positive first time, then they retested the spread and I don't know what it came back as", "er_positive"),
-    # sixty-something is either side of 65
-    ("age_65_or_older", "she's sixty-something, not sure exactly", U),
 ])
 def test_readings_after_round_40_are_checked(slot, text, best):
     reading = answers.read(slot, text, "inform")
     assert (reading.value, reading.sure) == (best, False)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("mum is in her early sixties", "no"),
+    ("in her late sixties", "yes"),
+])
+def test_early_or_late_sixties_says_which_side_of_65_before_sixties_alone_is_checked(text, expected):
+    assert interpret("age_65_or_older", text, "inform") == expected

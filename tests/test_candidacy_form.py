@@ -237,6 +237,7 @@ FREE_TEXT_ANSWERS = {
         ("no heart problems or anything", "no"),
         ("no i don't have diabetes or anything", "no"),
         ("not sure", U),
+        ("i'm not sure if my blood pressure counts", U),
     ],
     "surgery_considered": [
         ("yes they mentioned surgery", "yes"),
@@ -296,8 +297,8 @@ CHECKED_ANSWERS = {
     ],
     "growth_size": [("i think they're small but i'm not sure", "small")],
     "tumor_grade": [("i think it was grade ii", "intermediate"), ("grade 2 if i remember rightly", "intermediate")],
-    # a doubt only whether it counts: the condition first (blind rounds 25 and 40 meant "yes")
-    "other_health_conditions": [("i'm not sure if my blood pressure counts", "yes")],
+    # a doubt only whether it counts, then the condition after "but": the condition first
+    "other_health_conditions": [("not sure if it counts, but i do have high blood pressure", "yes")],
     "years_to_metastasis": [("from 2012 to 2020", 8.0)],
     # report notation read as a score: checked
     "hormone_receptor_status": [("er 90%", "er_positive"), ("oestrogen allred score 2", "er_negative")],
