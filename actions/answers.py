@@ -1186,7 +1186,7 @@ EMPHATIC_OPENING = re.compile(r"\W*no\W+no\b", re.IGNORECASE)
 # "5 or 6? let's just say 5": the answer the reply concludes with, after the reasons for it.
 CONCLUSION = re.compile(
     r"\blet'?s\s+(?:just\s+)?say\b"
-    r"|\bso,?\s+(?:i(?:'ll|\s+will|'d|\s+would)\s+(?:say|go\s+with|put)\b"
+    r"|\bso,?\s+(?:(?:i(?:'ll|\s+will|'d|\s+would)\s+)?(?:say|go\s+with|put)\b"
     r"|(?=(?:(?:i'm|i\s+am|im)\s+(?:unsure|not\s+sure)|who\s+knows)\W*$))"
     # a bare doubt closing the reply: "i think small? not sure tbh", "..., I'm not certain"
     r"|[,?.;!]\s*(?=(?:so\s+)?(?:(?:i'?m|i\s+am)\s+)?(?:not\s+(?:sure|certain)|unsure|no\s+idea)"

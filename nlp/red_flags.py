@@ -283,12 +283,13 @@ CLEARED = "cleared"
 # names what it is the title of; quoted words alone may be someone's own words.
 QUOTE_MARKS = frozenset({"'", '"', "\u2018", "\u2019", "\u201c", "\u201d"})
 TITLE_WORDS = frozenset({
-    "song", "songs", "film", "films", "movie", "movies", "book", "books", "novel", "album", "track", "record",
+    "song", "songs", "film", "films", "movie", "movies", "book", "books", "novel", "album", "track",
     "band", "sang", "sing", "singing", "karaoke", "lyrics", "tune", "series", "podcast", "team",
     "radio", "playlist", "spotify", "earworm",
 })
-# A song stuck in one's head is named without saying "song".
-TITLE_PHRASES = ("stuck in my head", "on repeat")
+# A song stuck in one's head, or someone's favourite record, is named without saying "song"
+# ("record" alone is too common: "my medical record").
+TITLE_PHRASES = ("stuck in my head", "on repeat", "favourite record", "favorite record")
 LONGEST_TITLE = 8  # words between the quote marks
 # "Shivers by Ed Sheeran": without quotes, a title opens the sentence and "by" names the
 # maker; "numb by the evening" is a time, not a maker.

@@ -1028,6 +1028,18 @@ WORDS_ADDED_AFTER_ROUND = {
         ("main_goal", "a bit of each please", "both"),
         ("other_health_conditions", "not sure if it counts but I've got mild asthma", "yes"),
     ],
+    41: [
+        ("symptoms_affect_daily_life", "she can barely manage the stairs these days", "yes"),
+        ("symptoms_affect_daily_life", "he's stopped gardening, I see him wincing", "yes"),
+        ("symptoms_affect_daily_life", "hard to know, she keeps things to herself", "unsure"),
+        ("growth_size", "maybe small, I'm only guessing, so put not sure", "unsure"),
+        ("treatment_response", "thank goodness it's reducing", "responding"),
+        ("treatment_response", "dem never start am yet", "not_started"),
+        ("daily_activity", "I can only do a little for myself these days", "limited_self_care"),
+        ("other_health_conditions", "I haven't seen a GP in years so who can say", "unsure"),
+        ("complete_removal_likely", "there's too much of it for surgery to get it all", "no"),
+        ("main_goal", "more time please, the symptoms are manageable", "long_term_control"),
+    ],
 }
 
 

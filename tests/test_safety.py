@@ -194,6 +194,12 @@ RED_FLAGS = {
 }
 # Whose, when, how: a sign that stays a warning though someone else or a question is near.
 KEPT_IN_CONTEXT = [
+    # Our own sentences for signs held-out round 45 missed: only a few words before stopping
+    # for breath, not able to go to the toilet for days with another sign.
+    ("he can only get a few words out at a time", "breathing"),
+    ("not been able to go for a week and I'm so so weary", "high_calcium"),
+    # "record" alone names no title: a quoted note in a medical record still warns
+    ("the nurse wrote in my record 'numb legs since this morning'", "spinal_cord"),
     # Our own sentences for signs held-out round 44 missed: a back "giving her gyp" at
     # night, shaking that cannot get warm, a headache "nothing like my usual".
     ("her back's giving her gyp, keeps her up at night", "back_pain"),
@@ -730,6 +736,14 @@ def test_detect_reads_context_that_keeps_a_warning(nlp, text, kind):
 # --- detect(): calm look-alikes -----------------------------------------------------------
 
 CALM = [
+    # Our own sentences for the false alarms of round 45: "how high does a temperature have
+    # to be", "paralysed with fear", kept up "half the night", a phone's filter, a spot
+    # "checked by my GP".
+    "how high does a temperature have to be before I call the team?",
+    "I was paralysed with fear in the waiting room",
+    "really drowsy because the dog kept me up half the night barking",
+    "the warm filter makes my skin look yellow in photos",
+    "my eyes looked yellowish but it was checked by my GP and it's nothing",
     # Our own sentences for the false alarms of round 44: "none now", "long finished",
     # numb sitting on the floor, "to count as", what a leaflet mentions, "looking out for",
     # orange lighting.
@@ -1472,7 +1486,7 @@ def test_component_demoting_keeps_a_clear_next_intent(nlp, detector):
         # round 38: an idiom of fear
         "I was shaking in my boots at the appointment",
         # round 43: a title before "by" in a message about a record; a head that spins at forms
-        "Shakin All Over by the Pirates is a great record",
+        "Shakin All Over by the Pirates was my nan's favourite record",
         "filling this in makes my head spin, so many long words",
     ],
 )
