@@ -1030,7 +1030,7 @@ WORDS_ADDED_AFTER_ROUND = {
     ],
     41: [
         ("symptoms_affect_daily_life", "she can barely manage the stairs these days", "yes"),
-        ("symptoms_affect_daily_life", "he's stopped gardening, I see him wincing", "yes"),
+        ("symptoms_affect_daily_life", "he's stopped gardening this year", "yes"),
         ("symptoms_affect_daily_life", "hard to know, she keeps things to herself", "unsure"),
         ("growth_size", "maybe small, I'm only guessing, so put not sure", "unsure"),
         ("treatment_response", "thank goodness it's reducing", "responding"),
