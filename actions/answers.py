@@ -1103,23 +1103,25 @@ def hedged(doc: Doc) -> bool:
 SAYS_NOT_SURE = frozenset({"sure", "unsure", "clue", "idea", "remember", "hard", "certain"})
 
 
+def plain_doubts(doc: Doc) -> List[Span]:
+    """The phrases that say plainly "I am not sure" about the answer (not a phrase an answer's words hold)."""
+    # a doubt said on its own to open the reply is plain whatever its words ("Don't know, they said ...")
+    return [
+        span for span in unclaimed_unsure_phrases(doc, list(LABEL_QUESTIONS))
+        if {t.norm_.lower() for t in span} & SAYS_NOT_SURE or _opens_on_its_own(span)
+    ]
+
+
 def unsure_beside(doc: Doc) -> bool:
     """ "one report says small ..., I'm not sure what they'd say now": a clear reading with
-    "not sure" about it elsewhere in the reply (not a phrase an answer's words hold)."""
-    # a doubt said on its own to open the reply is plain whatever its words ("Don't know, they said ...")
-    return any(
-        {t.norm_.lower() for t in span} & SAYS_NOT_SURE or _opens_on_its_own(span)
-        for span in unclaimed_unsure_phrases(doc, list(LABEL_QUESTIONS))
-    )
+    "not sure" about it elsewhere in the reply."""
+    return bool(plain_doubts(doc))
 
 
 def opens_unsure(doc: Doc) -> bool:
     """The reply opens by saying it is not sure ("I'm unsure, ...", "Honestly not sure whether ...").
     Nearly every blind reply that opens this way means "not sure", whatever it goes on to say."""
-    return any(
-        span.start <= OPENING_WORDS and ({t.norm_.lower() for t in span} & SAYS_NOT_SURE or _opens_on_its_own(span))
-        for span in unclaimed_unsure_phrases(doc, list(LABEL_QUESTIONS))
-    )
+    return any(span.start <= OPENING_WORDS for span in plain_doubts(doc))
 
 
 # "I'm honestly not sure": the doubt starts within the reply's first three words.
@@ -1327,6 +1329,11 @@ def answer_beside_a_doubt_whether_it_counts(slot: str, text: str, reading: Readi
     return doubtful(again.value, UNSURE)
 
 
+def unsure_shaped_like(value: Any) -> Any:
+    """ "not sure" in the shape of the question's answers: a list question keeps its shape."""
+    return [UNSURE] if isinstance(value, list) else UNSURE
+
+
 def torn(reading: Reading) -> bool:
     """Not sure between two or more real answers (not between an answer and "not sure")."""
     return not reading.sure and any(not is_unsure(other) for other in reading.others)
@@ -1368,14 +1375,12 @@ def read(slot: str, text: str, intent: Optional[str] = None) -> Reading:
         return counts
     if torn(reading) and says_unsure(doc):
         # "was it 2 or 3? can't remember": torn between answers, and says so; "not sure" first
-        unsure = [UNSURE] if isinstance(reading.value, list) else UNSURE  # a list question keeps its shape
-        return doubtful(unsure, *[v for v in (reading.value, *reading.others) if not is_unsure(v)])
+        return doubtful(unsure_shaped_like(reading.value), *[v for v in (reading.value, *reading.others) if not is_unsure(v)])
     if reading.value is None or is_unsure(reading.value) or not reading.sure:
         return reading
     if opens_unsure(doc):
         # "I'm unsure, one doctor said small and another said moderate": the doubt comes first
-        unsure = [UNSURE] if isinstance(reading.value, list) else UNSURE
-        return doubtful(unsure, reading.value)
+        return doubtful(unsure_shaped_like(reading.value), reading.value)
     if hedged(doc) or unsure_beside(doc) or double_negative(doc) or change or long_reply(doc):
         return doubtful(reading.value, UNSURE)
     return reading
