@@ -111,10 +111,17 @@ def polar_reading(doc: Doc, yes_labels: Sequence[str] = (), no_labels: Sequence[
     if len(after) == 1:
         best = after.pop()
         return doubtful(best, *(votes - {best}))
+    # "Nope, they said it's too spread out for surgery": the plain answer it opens with; checked
+    # Not when the person then corrects it ("No — actually wait, yes, ...").
+    leading = opening_yes_or_no(doc)
+    if leading and not SELF_CORRECTION.search(doc.text.lower()) and not language.words(doc.text) & OPENING_CORRECTED:
+        return doubtful(leading, *(votes - {leading}))
     return None
 
 
 REPORT_LABELS = ("RECEPTOR", "OTHER_RECEPTOR")
+# Words that take back an opening "no" or "yes": "No — actually wait, yes, ..."
+OPENING_CORRECTED = settings.CORRECTION_WORDS | {"wait", "sorry"}
 TURNING_WORDS = frozenset({"but", "however"})
 
 
@@ -908,7 +915,13 @@ def years_and_months(doc: Doc, timed: Sequence[Tuple[Span, float]]) -> Optional[
 
 
 # "it came back this year", "found last year": a calendar year said in words, years back from today
-YEARS_BACK = {"this year": 0, "last year": 1, "this month": 0, "this week": 0}
+YEARS_BACK = {"this year": 0, "last year": 1, "this month": 0, "this week": 0} | {
+    # "spread found this March": a month of this year
+    f"this {month}": 0 for month in (
+        "january", "february", "march", "april", "may", "june", "july", "august",
+        "september", "october", "november", "december", "spring", "summer", "autumn",
+    )
+}
 
 
 # "twenty eleven", "two thousand and nine": a year said as it is spoken

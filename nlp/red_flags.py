@@ -654,7 +654,7 @@ def _silenced(
     settled = _settled_by_now(kind, last, calm_spans, layout, doc)
     if settled:
         return settled
-    explained = _explained_right_after(own_clause, calm_spans, layout, doc)
+    explained = _explained_right_after(kind, own_clause, calm_spans, layout, doc)
     if explained:
         return explained
     feared = _object_of_a_fear(last, calm_spans, doc)
@@ -710,21 +710,53 @@ def _object_of_a_fear(sign: Span, calm_spans: List[Span], doc: Doc) -> Optional[
     return None
 
 
-def _explained_right_after(own_clause: int, calm_spans: List[Span], layout: _Layout, doc: Doc) -> Optional[str]:
+# Black stools "but I'm on iron tablets": iron and bleeding both turn stools black, so warn.
+NOT_EXPLAINED_BY_BUT = frozenset({"bleeding"})
+
+
+def _explained_right_after(kind: str, own_clause: int, calm_spans: List[Span], layout: _Layout, doc: Doc) -> Optional[str]:
     """ "Yesterday I felt shivering because the AC was too cold": a harmless cause given
-    with "because" in the next clause explains the sign, however recent it is."""
+    with "because" in the next clause explains the sign, however recent it is. So does one
+    given with "but" ("drowsy, but I took an antihistamine"), except for a fit or weak legs,
+    where "but" may as well bring news that it has stopped, and those need the team anyway."""
     # "numb-ish and tingly because ...": a short "and ..." still describing the sign may come between
-    next_clause = own_clause + 1
+    next_clause = _next_worded_clause(own_clause, layout, doc)
     if _clause_opener(next_clause, layout, doc) == "and" and _clause_length(next_clause, layout) <= SHORT_CLAUSE:
-        next_clause += 1
+        next_clause = _next_worded_clause(next_clause, layout, doc)
+    openers = ("because",) if kind in NEW_EVEN_IF_GONE | NOT_EXPLAINED_BY_BUT else ("because", "but")
     for calm in calm_spans:
         calm_clause = layout.clause[calm.start]
-        if calm.id_ != "resolved" or calm_clause not in (own_clause + 1, next_clause):
+        if calm.id_ != "resolved" or calm_clause not in (own_clause + 1, _next_worded_clause(own_clause, layout, doc), next_clause):
             continue
         before_the_calm = doc[layout.clause_start.get(own_clause + 1, calm.start): calm.start]
-        if "because" in (calm[0].norm_.lower(), _clause_opener(calm_clause, layout, doc)) or _told_as_the_cause(before_the_calm):
+        if (
+            calm[0].norm_.lower() in openers
+            or _clause_opener(calm_clause, layout, doc) in openers
+            or _told_as_the_cause(before_the_calm)
+            or "but" in openers and _cause_after_but(before_the_calm)
+        ):
             return f"explained: {calm.text!r}"
     return None
+
+
+def _next_worded_clause(clause: int, layout: _Layout, doc: Doc) -> int:
+    """The clause after this one, passing over a clause that is only a comma."""
+    following = clause + 1
+    if all(doc[i].is_punct for i, c in enumerate(layout.clause) if c == following):
+        following += 1
+    return following
+
+
+def _cause_after_but(before_the_calm: Span) -> bool:
+    """ ", but the boiler's broken", ", but I've been juicing carrots": the clause opens with
+    "but" and goes straight to the cause, or through a cause opening."""
+    words = [t.norm_.lower() for t in before_the_calm if not t.is_punct]
+    if words[:1] != ["but"]:
+        return False
+    words = words[1:]
+    while words and words[-1] in BEFORE_THE_CAUSE:
+        words.pop()
+    return not words or any(tuple(words[-len(opening):]) == opening for opening in CAUSE_OPENINGS)
 
 
 def _clause_opener(clause: int, layout: _Layout, doc: Doc) -> str:

@@ -1496,3 +1496,40 @@ def test_readings_after_round_40_are_checked(slot, text, best):
 ])
 def test_early_or_late_sixties_says_which_side_of_65_before_sixties_alone_is_checked(text, expected):
     assert interpret("age_65_or_older", text, "inform") == expected
+
+
+@pytest.mark.parametrize("slot, text, expected", [
+    # "still doing everything" is no effect on daily life, whatever ache comes before it
+    ("symptoms_affect_daily_life", "Not really. I get the odd ache but I'm still doing everything", "no"),
+    # "nothing except the cancer" names no other condition
+    ("other_health_conditions", "nothing except the cancer", "no"),
+    # SMS "dnt knw"
+    ("tumor_grade", "dnt knw what grade it is", U),
+    # nobody having said whether all of it could come out is not knowing ...
+    ("complete_removal_likely", "no one has said anything about whether they'd get it all", U),
+    # ... but nobody having said anything about surgery is "no"
+    ("surgery_considered", "no one has said anything about surgery", "no"),
+])
+def test_readings_after_round_42_are_stored(slot, text, expected):
+    reading = answers.read(slot, text, "inform")
+    assert (reading.value, reading.sure) == (expected, True)
+
+
+@pytest.mark.parametrize("slot, text, best", [
+    # "no more" after a word is "any more", not the answer "no"
+    ("symptoms_affect_daily_life", "yes, I can't lift my grandson no more", "yes"),
+    # a doubt that concludes a mixed result
+    ("treatment_response", "some shrank, one got bigger, so I can't really say", U),
+    # "this June" is this year: worked out, checked
+    ("years_to_metastasis", "first cancer 2015, the spread was found this June", 11.0),
+    # the plain answer a reply opens with, when what follows disagrees: checked
+    ("surgery_considered", "Nope, the team said it had spread too far for an operation", "no"),
+])
+def test_readings_after_round_42_are_checked(slot, text, best):
+    reading = answers.read(slot, text, "inform")
+    assert (reading.value, reading.sure) == (best, False)
+
+
+def test_an_opening_answer_taken_back_is_not_offered_first():
+    reading = answers.read("surgery_considered", "No — actually wait, yes, the surgeon did bring it up", "inform")
+    assert reading.value != "no"

@@ -194,6 +194,13 @@ RED_FLAGS = {
 }
 # Whose, when, how: a sign that stays a warning though someone else or a question is near.
 KEPT_IN_CONTEXT = [
+    # Our own sentences for signs held-out round 46 missed: a chest getting "heavier", not
+    # able to breathe after standing up (told in the past), and for a long while.
+    ("my chest feels heavier and heavier and I'm all clammy", "breathing"),
+    ("stood up to get the post and couldn't breathe", "breathing"),
+    ("got up from bed and couldn't breathe for ages", "breathing"),
+    # "but" gives no harmless cause for black stools: iron and bleeding both turn them black
+    ("my poo is black but I'm on iron tablets", "bleeding"),
     # Our own sentences for signs held-out round 45 missed: only a few words before stopping
     # for breath, not able to go to the toilet for days with another sign.
     ("he can only get a few words out at a time", "breathing"),
@@ -736,6 +743,20 @@ def test_detect_reads_context_that_keeps_a_warning(nlp, text, kind):
 # --- detect(): calm look-alikes -----------------------------------------------------------
 
 CALM = [
+    # Our own sentences for the false alarms of round 46: a harmless cause after "but" (a
+    # broken boiler, an antihistamine, carrots, a bathroom light), an exercise class in a
+    # "because" clause, a foot or leg sat on that "woke up", a liver found fine, "no
+    # fracture, just", worry about "every twinge", laughing too hard to breathe.
+    "feeling shivery, but the heating's off and the house is cold",
+    "a bit drowsy, but I took a piriton before bed",
+    "my skin looks orange but I've been eating carrots every day",
+    "the whites of my eyes look yellow in the mirror but it's the bathroom light",
+    "legs heavy and stiff because I went to a zumba class on Saturday",
+    "sat on my leg on the train and it went numb, it woke up after a few minutes",
+    "about the yellow tinge in my eyes, they did bloods and my liver is fine",
+    "went to A&E after a fall, no fracture, just a sprain",
+    "I worry every twinge is the cancer pressing on my spinal cord",
+    "the film had me in stitches, I couldn't breathe for laughing",
     # Our own sentences for the false alarms of round 45: "how high does a temperature have
     # to be", "paralysed with fear", kept up "half the night", a phone's filter, a spot
     # "checked by my GP".
@@ -1337,6 +1358,16 @@ def test_detect_keeps_a_sign_whose_context_does_not_say_it_is_someone_elses_or_p
     assert assess(doc_for(nlp, text)).kind == kind
 
 
+@pytest.mark.parametrize("text", [
+    # "I think so" answers the question: its "so" is not "so bad" beside the pain
+    "I think so, I've had to stop driving because of the pain in my neck",
+    # holding one's breath while waiting is no breathlessness
+    "the wait for results is like holding my breath for two weeks",
+])
+def test_words_that_only_look_like_a_sign_name_no_symptom_so_the_classifier_cannot_warn_on_them(nlp, text):
+    assert not assess(doc_for(nlp, text)).mentions_symptom
+
+
 def test_a_plain_dont_know_names_no_symptom_so_the_classifier_cannot_warn_on_it(nlp):
     # "didn't know" (wetting oneself unawares) is a sign part; "don't know" shares its norm "do not"
     assert not assess(doc_for(nlp, "don't know really, she keeps it all to herself")).mentions_symptom
@@ -1357,6 +1388,9 @@ def test_detect_stays_quiet_on_calm_mentions(nlp, text):
         "my back feels the same as last month",
         "what is spinal cord compression?",
         "I had back pain last year but it settled",
+        # round 46: beetroot, a skipped coffee
+        "my wee was red but I had beetroot soup for lunch",
+        "headache since I skipped my morning coffee, it's easing already",
         # someone else's sign, and the writer says they are the patient: DIET alone must not warn
         "my brother is coughing up a bit of blood, the GP is seeing him. I'm the one with cancer and I'm fine",
     ],
