@@ -226,6 +226,8 @@ QUESTION_OPENERS = frozenset({
     "should", "will", "would", "which", "when",
 })
 CONDITIONAL_OPENERS = frozenset({"if", "suppose", "supposing"})
+# "is it normal that my ...": whether a sign someone has is to be expected
+ASKED_IF_NORMAL = frozenset({"normal", "usual", "expected"})
 # "if I'm honest, ...": an "if" that sets no condition.
 NOT_A_CONDITION = frozenset({"honest"})
 # Words that put a person in a sentence: a question that has one describes someone
@@ -1041,6 +1043,8 @@ def _general_question_sentences(doc: Doc, layout: _Layout, now_tokens: set) -> s
         if words[0] == "why" and set(words) & ASKING_WORDS:
             found.add(number)  # "why do they always ask me about yellow eyes?": about the clinic's habit
             continue
+        if set(words) & ASKED_IF_NORMAL and any(w in PERSON_WORDS for w in words):
+            continue  # "would it be normal that my legs are numb?": asks about a sign someone has
         if _names_a_cause(words) and not any(t.i in now_tokens for t in tokens):
             found.add(number)  # "can the cancer in my spine make my legs go numb?": what it could do
             continue

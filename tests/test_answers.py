@@ -1509,8 +1509,19 @@ def test_early_or_late_sixties_says_which_side_of_65_before_sixties_alone_is_che
     ("complete_removal_likely", "no one has said anything about whether they'd get it all", U),
     # ... but nobody having said anything about surgery is "no"
     ("surgery_considered", "no one has said anything about surgery", "no"),
+    # getting on fine is no effect on daily life, beside an ache
+    ("symptoms_affect_daily_life", "a bit achy, but I'm getting on fine", "no"),
+    # lying down most of the day (ECOG 3)
+    ("daily_activity", "he lies down most of the day now", "limited_self_care"),
+    # treatment not begun
+    ("treatment_response", "nothing has happened yet, we only saw the oncologist on Friday", "not_started"),
+    # Pidgin "e don shrink": it has shrunk
+    ("treatment_response", "e don shrink well well", "responding"),
+    # waiting on the pathology, "difficult to tell"
+    ("tumor_grade", "still waiting for the pathology to come back", U),
+    ("growth_size", "difficult to tell from the letter", U),
 ])
-def test_readings_after_round_42_are_stored(slot, text, expected):
+def test_readings_after_rounds_42_and_43_are_stored(slot, text, expected):
     reading = answers.read(slot, text, "inform")
     assert (reading.value, reading.sure) == (expected, True)
 
@@ -1524,8 +1535,12 @@ def test_readings_after_round_42_are_stored(slot, text, expected):
     ("years_to_metastasis", "first cancer 2015, the spread was found this June", 11.0),
     # the plain answer a reply opens with, when what follows disagrees: checked
     ("surgery_considered", "Nope, the team said it had spread too far for an operation", "no"),
+    # "I wouldn't say so." opens the reply: checked, beside the ache that follows
+    ("symptoms_affect_daily_life", "I wouldn't say so. Bit of an ache sometimes", "no"),
+    # "difficult to say" beside another cause of the symptoms: not sure first
+    ("symptoms_affect_daily_life", "difficult to say, I've got a bad knee as well", U),
 ])
-def test_readings_after_round_42_are_checked(slot, text, best):
+def test_readings_after_rounds_42_and_43_are_checked(slot, text, best):
     reading = answers.read(slot, text, "inform")
     assert (reading.value, reading.sure) == (best, False)
 

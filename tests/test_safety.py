@@ -194,6 +194,13 @@ RED_FLAGS = {
 }
 # Whose, when, how: a sign that stays a warning though someone else or a question is near.
 KEPT_IN_CONTEXT = [
+    # Our own sentences for signs held-out round 47 missed: whether a sign of "my" legs
+    # would be usual, a "raging" temperature, Pidgin bleeding that "no gree stop", feeling
+    # one will "go faint".
+    ("would it be usual for my legs to go numb like this? since this morning", "spinal_cord"),
+    ("I've had a raging temp all evening", "fever"),
+    ("blood from my nose, e no gree stop", "bleeding"),
+    ("I feel like I go faint any minute", "general"),
     # Our own sentences for signs held-out round 46 missed: a chest getting "heavier", not
     # able to breathe after standing up (told in the past), and for a long while.
     ("my chest feels heavier and heavier and I'm all clammy", "breathing"),
@@ -743,6 +750,10 @@ def test_detect_reads_context_that_keeps_a_warning(nlp, text, kind):
 # --- detect(): calm look-alikes -----------------------------------------------------------
 
 CALM = [
+    # Our own sentences for the false alarms of round 47: Pidgin "fever no dey", the worry
+    # that a cold "will turn into" a fever.
+    "fever no dey, I just dey tired",
+    "I'm always worried a cold will turn into a fever",
     # Our own sentences for the false alarms of round 46: a harmless cause after "but" (a
     # broken boiler, an antihistamine, carrots, a bathroom light), an exercise class in a
     # "because" clause, a foot or leg sat on that "woke up", a liver found fine, "no
