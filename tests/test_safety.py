@@ -194,6 +194,34 @@ RED_FLAGS = {
 }
 # Whose, when, how: a sign that stays a warning though someone else or a question is near.
 KEPT_IN_CONTEXT = [
+    # Our own sentences for signs held-out round 48 missed (its writer was asked for vague
+    # everyday words): numbness creeping up, a back that stops sleep or that nothing
+    # "touches", straining that could "snap" the back, an elephant on the chest,
+    # head pain with everything dark, coming round after shaking, lost time, a spasm
+    # with no speech, "seized", bright red coughed up, a dressing seeping red, a finger that
+    # will not stop, wee like red wine, coming to on the floor, keeling over, worse than
+    # ever, "proper ill", a bone a funny shape or a leg that crumpled, egg-yolk eyes.
+    ("pins n needles in my feet creeping up my legs since Sunday", "spinal_cord"),
+    ("not slept for two nights because of my back", "back_pain"),
+    ("my back is getting worse every day and nothing I take touches it", "back_pain"),
+    ("straining on the loo makes my back feel like it's going to snap", "back_pain"),
+    ("it feels like an elephant on my chest", "breathing"),
+    ("my head is bursting and everything is dark on one side", "headache"),
+    ("I just came round after one of my shaking turns", "seizure"),
+    ("lost a chunk of time this afternoon, my husband says I was staring", "seizure"),
+    ("my face went into a spasm and I couldn't talk for a minute", "seizure"),
+    ("I think she seized in the night, there's blood on the pillow", "seizure"),
+    ("coughed up bright red into the sink", "bleeding"),
+    ("the wound is seeping red through the dressing again", "bleeding"),
+    ("cut my finger chopping onions and it won't stop", "bleeding"),
+    ("my wee looks like red wine", "bleeding"),
+    ("I came to on the kitchen floor, no idea how long I was out", "general"),
+    ("I keep keeling over when I get up", "general"),
+    ("worse than I have ever felt, even after chemo", "general"),
+    ("I feel proper ill today", "general"),
+    ("banged my arm on the door and now it's a funny shape", "broken_bone"),
+    ("my leg crumpled under me on the stairs", "broken_bone"),
+    ("the whites of my eyes are egg yolk colour", "jaundice"),
     # Our own sentences for signs held-out round 47 missed: whether a sign of "my" legs
     # would be usual, a "raging" temperature, Pidgin bleeding that "no gree stop", feeling
     # one will "go faint".
@@ -750,6 +778,10 @@ def test_detect_reads_context_that_keeps_a_warning(nlp, text, kind):
 # --- detect(): calm look-alikes -----------------------------------------------------------
 
 CALM = [
+    # Our own sentences for the false alarms of round 48: "healed up on" a scan, "no fever
+    # since".
+    "my broken wrist healed up on the last x-ray",
+    "had a high temperature after my last cycle, no fever since",
     # Our own sentences for the false alarms of round 47: Pidgin "fever no dey", the worry
     # that a cold "will turn into" a fever.
     "fever no dey, I just dey tired",
