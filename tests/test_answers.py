@@ -1520,8 +1520,15 @@ def test_early_or_late_sixties_says_which_side_of_65_before_sixties_alone_is_che
     # waiting on the pathology, "difficult to tell"
     ("tumor_grade", "still waiting for the pathology to come back", U),
     ("growth_size", "difficult to tell from the letter", U),
+    # round 44: "not knowing", "may have missed it", never heard them mention, "unclear"
+    ("hormone_receptor_status", "i am not knowing, my daughter keeps the papers", U),
+    ("surgery_considered", "no I don't believe so, though I may have missed it", U),
+    ("tumor_grade", "never heard them mention how aggressive", U),
+    ("complete_removal_likely", "it's unclear at the moment", U),
+    # never out of bed
+    ("daily_activity", "he's never out of bed now", "mostly_in_bed"),
 ])
-def test_readings_after_rounds_42_and_43_are_stored(slot, text, expected):
+def test_readings_after_rounds_42_to_44_are_stored(slot, text, expected):
     reading = answers.read(slot, text, "inform")
     assert (reading.value, reading.sure) == (expected, True)
 
@@ -1540,7 +1547,7 @@ def test_readings_after_rounds_42_and_43_are_stored(slot, text, expected):
     # "difficult to say" beside another cause of the symptoms: not sure first
     ("symptoms_affect_daily_life", "difficult to say, I've got a bad knee as well", U),
 ])
-def test_readings_after_rounds_42_and_43_are_checked(slot, text, best):
+def test_readings_after_rounds_42_to_44_are_checked(slot, text, best):
     reading = answers.read(slot, text, "inform")
     assert (reading.value, reading.sure) == (best, False)
 
