@@ -62,7 +62,7 @@ HELDOUT_GLOB = "heldout_answers*.yml"
 # target verdict is based on VERDICT_SET, a set nobody has tuned on. Rounds before it
 # count as "seen" (their misses were used to improve the readers: reported for the
 # trend, no longer honest). Adding a round is a new file plus pointing this at it.
-VERDICT_SET = "heldout_answers_round44.yml"
+VERDICT_SET = "heldout_answers_round45.yml"
 REPORT_MD = BENCH_DIR / "report.md"
 REPORT_JSON = BENCH_DIR / "report.json"
 MODEL_PATH = PROJECT_ROOT / "models" / "candidacy.tar.gz"
