@@ -722,13 +722,14 @@ def _explained_right_after(kind: str, own_clause: int, calm_spans: List[Span], l
     given with "but" ("drowsy, but I took an antihistamine"), except for a fit or weak legs,
     where "but" may as well bring news that it has stopped, and those need the team anyway."""
     # "numb-ish and tingly because ...": a short "and ..." still describing the sign may come between
-    next_clause = _next_worded_clause(own_clause, layout, doc)
+    following = _next_worded_clause(own_clause, layout, doc)
+    next_clause = following
     if _clause_opener(next_clause, layout, doc) == "and" and _clause_length(next_clause, layout) <= SHORT_CLAUSE:
         next_clause = _next_worded_clause(next_clause, layout, doc)
     openers = ("because",) if kind in NEW_EVEN_IF_GONE | NOT_EXPLAINED_BY_BUT else ("because", "but")
     for calm in calm_spans:
         calm_clause = layout.clause[calm.start]
-        if calm.id_ != "resolved" or calm_clause not in (own_clause + 1, _next_worded_clause(own_clause, layout, doc), next_clause):
+        if calm.id_ != "resolved" or calm_clause not in (own_clause + 1, following, next_clause):
             continue
         before_the_calm = doc[layout.clause_start.get(own_clause + 1, calm.start): calm.start]
         if (
@@ -755,10 +756,8 @@ def _cause_after_but(before_the_calm: Span) -> bool:
     words = [t.norm_.lower() for t in before_the_calm if not t.is_punct]
     if words[:1] != ["but"]:
         return False
-    words = words[1:]
-    while words and words[-1] in BEFORE_THE_CAUSE:
-        words.pop()
-    return not words or any(tuple(words[-len(opening):]) == opening for opening in CAUSE_OPENINGS)
+    rest = _without_hedges_at_the_end(words[1:])
+    return not rest or _ends_with_a_cause_opening(rest)
 
 
 def _clause_opener(clause: int, layout: _Layout, doc: Doc) -> str:
@@ -787,8 +786,16 @@ BEFORE_THE_CAUSE = HEDGES_BEFORE_A_CAUSE | frozenset({"the", "a", "an", "my", "n
 
 def _told_as_the_cause(before_the_calm: Span) -> bool:
     words = [t.norm_.lower() for t in before_the_calm if t.text.strip()]
+    return _ends_with_a_cause_opening(_without_hedges_at_the_end(words))
+
+
+def _without_hedges_at_the_end(words: List[str]) -> List[str]:
     while words and words[-1] in BEFORE_THE_CAUSE:
-        words.pop()
+        words = words[:-1]
+    return words
+
+
+def _ends_with_a_cause_opening(words: List[str]) -> bool:
     return any(tuple(words[-len(opening):]) == opening for opening in CAUSE_OPENINGS)
 
 
