@@ -571,11 +571,13 @@ def read_growth_count(doc: Doc, intent: Optional[str]) -> Any:
 VAGUE_COUNT = "vague"
 
 
-MONTHS = {name: number for number, names in enumerate((
+# Each month's spellings, the full name last.
+MONTH_NAMES = (
     ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
     ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
     ("dec", "december"),
-), start=1) for name in names}
+)
+MONTHS = {name: number for number, names in enumerate(MONTH_NAMES, start=1) for name in names}
 _MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 _YEAR = r"(19\d\d|20\d\d)"
 DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?\s+" + _MONTH + r",?\s+" + _YEAR + r"\b")
@@ -917,10 +919,7 @@ def years_and_months(doc: Doc, timed: Sequence[Tuple[Span, float]]) -> Optional[
 # "it came back this year", "found last year": a calendar year said in words, years back from today
 YEARS_BACK = {"this year": 0, "last year": 1, "this month": 0, "this week": 0} | {
     # "spread found this March": a month of this year
-    f"this {month}": 0 for month in (
-        "january", "february", "march", "april", "may", "june", "july", "august",
-        "september", "october", "november", "december", "spring", "summer", "autumn",
-    )
+    f"this {month}": 0 for month in (*(names[-1] for names in MONTH_NAMES), "spring", "summer", "autumn")
 }
 
 
